@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* helpers.c - what the test programs share. */
+#include "helpers.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+const char *test_shared_data(void)
+{
+    const char *dir = g_getenv("DEFIS_SHARED_DATA");
+    return dir ? dir : "../shared/data";
+}
+
+const char *test_source_dir(void)
+{
+    const char *dir = g_getenv("DEFIS_SOURCE");
+    return dir ? dir : ".";
+}
+
+const char *test_defis_bin(void)
+{
+    const char *bin = g_getenv("DEFIS_BIN");
+    return bin ? bin : "build/defis";
+}
+
+char *test_tmpdir(void)
+{
+    GError *error = NULL;
+    char *dir = g_dir_make_tmp("defis-test-XXXXXX", &error);
+    assert_non_null(dir);
+    return dir;
+}
+
+static void remove_tree(const char *path)
+{
+    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+        GDir *dir = g_dir_open(path, 0, NULL);
+        const char *name;
+        while (dir && (name = g_dir_read_name(dir))) {
+            g_autofree char *child = g_build_filename(path, name, NULL);
+            remove_tree(child);
+        }
+        if (dir)
+            g_dir_close(dir);
+        g_rmdir(path);
+    } else {
+        g_unlink(path);
+    }
+}
+
+void test_tmpdir_remove(const char *dir)
+{
+    if (dir)
+        remove_tree(dir);
+}
+
+char *test_write_file(const char *dir, const char *name, const char *content, gssize length)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    assert_true(g_file_set_contents(path, content, length, NULL));
+    return path;
+}
+
+char *test_read_file(const char *path, gsize *length)
+{
+    char *content = NULL;
+    gsize n = 0;
+    GError *error = NULL;
+    if (!g_file_get_contents(path, &content, &n, &error))
+        fail_msg("cannot read %s: %s", path, error->message);
+    if (length)
+        *length = n;
+    return content;
+}
+
+int test_defis(const char *db, char **out, char **err, ...)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)test_defis_bin());
+    g_ptr_array_add(argv, (gpointer) "--db");
+    g_ptr_array_add(argv, (gpointer)db);
+    va_list ap;
+    va_start(ap, err);
+    const char *arg;
+    while ((arg = va_arg(ap, const char *)))
+        g_ptr_array_add(argv, (gpointer)arg);
+    va_end(ap);
+    g_ptr_array_add(argv, NULL);
+
+    int status = 0;
+    GError *error = NULL;
+    char *o = NULL, *e = NULL;
+    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &o, &e,
+                      &status, &error))
+        fail_msg("cannot run %s: %s", test_defis_bin(), error->message);
+    if (out)
+        *out = o;
+    else
+        g_free(o);
+    if (err)
+        *err = e;
+    else
+        g_free(e);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* helpers.h - what the test programs share: paths, temporary folders, running `defis`. */
+#ifndef DEFIS_TEST_HELPERS_H
+#define DEFIS_TEST_HELPERS_H
+
+#include <glib.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* ../shared/data (from $DEFIS_SHARED_DATA). Borrowed. */
+const char *test_shared_data(void);
+/* The source tree (from $DEFIS_SOURCE, else "."). Borrowed. */
+const char *test_source_dir(void);
+/* The built `defis` binary (from $DEFIS_BIN). Borrowed. */
+const char *test_defis_bin(void);
+
+/* A fresh temporary folder, removed with its content by test_tmpdir_remove. */
+char *test_tmpdir(void);
+void test_tmpdir_remove(const char *dir);
+
+/* Writes CONTENT (LENGTH bytes, -1 for NUL-terminated) to DIR/NAME; returns the path. */
+char *test_write_file(const char *dir, const char *name, const char *content, gssize length);
+
+/* Runs the `defis` binary with ARGV (NULL-terminated, without the program name)
+ * on database DB; returns the exit status and fills *OUT and *ERR (may be NULL). */
+int test_defis(const char *db, char **out, char **err, ...) G_GNUC_NULL_TERMINATED;
+
+/* Reads a whole file; fails the test if it cannot. */
+char *test_read_file(const char *path, gsize *length);
+
+#endif
