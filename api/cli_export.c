@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* cli_export.c - `defis export mentions`: every mention, streamed. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/commands.h"
+#include "engine/rank.h"
+
+typedef struct {
+    ApiFormat format;
+    GString *line;
+    gboolean first;
+} Export;
+
+static gboolean write_mention(const DefisMentionOut *m, gpointer data, GError **error)
+{
+    Export *ex = data;
+    GString *out = ex->line;
+    g_string_truncate(out, 0);
+    if (ex->format == API_FORMAT_CSV) {
+        g_string_append_printf(out, "%" G_GINT64_FORMAT ",", m->id);
+        api_csv_field(out, m->network);
+        g_string_append_c(out, ',');
+        api_csv_field(out, m->place);
+        g_string_append_c(out, ',');
+        api_csv_field(out, m->text);
+        g_string_append_printf(out, ",%" G_GINT64_FORMAT ",", m->challenge_id);
+        api_csv_field(out, m->theme);
+        g_string_append_c(out, ',');
+        if (m->importance)
+            g_string_append_printf(out, "%" G_GINT64_FORMAT, m->importance);
+        g_string_append_c(out, ',');
+        if (m->members >= 0)
+            g_string_append_printf(out, "%" G_GINT64_FORMAT, m->members);
+        g_string_append_c(out, ',');
+        if (m->votes >= 0)
+            g_string_append_printf(out, "%" G_GINT64_FORMAT, m->votes);
+        g_string_append_printf(out, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n", m->survey_id,
+                               m->line);
+    } else {
+        g_autoptr(json_t) item = json_pack(
+            "{s:I, s:s, s:s, s:s, s:I, s:s?, s:I, s:I, s:I}", "mention_id", (json_int_t)m->id, "network", m->network,
+            "place", m->place, "text", m->text, "challenge_id", (json_int_t)m->challenge_id,
+            "theme", m->theme, "survey_id", (json_int_t)m->survey_id, "line",
+            (json_int_t)m->line, "importance", (json_int_t)m->importance);
+        if (!m->importance)
+            json_object_set_new(item, "importance", json_null());
+        json_object_set_new(item, "members",
+                            m->members >= 0 ? json_integer(m->members) : json_null());
+        json_object_set_new(item, "votes", m->votes >= 0 ? json_integer(m->votes) : json_null());
+        g_autofree char *text = json_dumps(item, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        g_string_append_printf(out, "%s\n  %s", ex->first ? "" : ",", text);
+        ex->first = FALSE;
+    }
+    fwrite(out->str, 1, out->len, stdout);
+    return TRUE;
+}
+
+int api_cli_export(ApiCli *cli, int argc, char **argv)
+{
+    g_autofree char *format_name = NULL;
+    const GOptionEntry entries[] = {
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "csv (default) or json", "FORMAT"},
+        {NULL},
+    };
+    g_autoptr(GOptionContext) context =
+        api_cli_context("export", "mentions",
+                        "Export every mention with its network, place, original text and "
+                        "challenge.",
+                        entries);
+    if (!api_cli_parse(context, &argc, &argv))
+        return API_EXIT_USAGE;
+    if (argc != 2 || strcmp(argv[1], "mentions") != 0)
+        return api_cli_usage("export", "expected `export mentions`");
+    Export ex = {.format = API_FORMAT_CSV, .line = g_string_new(NULL), .first = TRUE};
+    if (format_name &&
+        !api_cli_format(format_name, 1u << API_FORMAT_CSV | 1u << API_FORMAT_JSON, &ex.format)) {
+        g_string_free(ex.line, TRUE);
+        return api_cli_usage("export", "unknown format \"%s\": use csv or json", format_name);
+    }
+    g_autoptr(DefisStore) store = api_cli_open(cli);
+    if (!store) {
+        g_string_free(ex.line, TRUE);
+        return API_EXIT_FAIL;
+    }
+    if (ex.format == API_FORMAT_CSV)
+        fputs("mention_id,network,place,text,challenge_id,theme,importance,members,votes,"
+              "survey_id,line\n",
+              stdout);
+    else
+        fputs("{\"mentions\": [", stdout);
+    GError *error = NULL;
+    gboolean ok = defis_rank_each_mention(store, write_mention, &ex, &error);
+    if (ex.format == API_FORMAT_JSON)
+        fputs(ex.first ? "]}\n" : "\n]}\n", stdout);
+    g_string_free(ex.line, TRUE);
+    return ok ? API_EXIT_OK : api_cli_fail(error);
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* commands.h - the entry point of each subcommand of `defis`, one per cli_<group>.c. */
+#ifndef API_COMMANDS_H
+#define API_COMMANDS_H
+
+#include "api/cli.h"
+
+int api_cli_network(ApiCli *cli, int argc, char **argv);    /* cli_network.c */
+int api_cli_import(ApiCli *cli, int argc, char **argv);     /* cli_import.c */
+int api_cli_challenges(ApiCli *cli, int argc, char **argv); /* cli_challenges.c */
+int api_cli_export(ApiCli *cli, int argc, char **argv);     /* cli_export.c */
+int api_cli_backup(ApiCli *cli, int argc, char **argv);     /* cli_backup.c */
+
+#endif
