@@ -487,7 +487,7 @@ DefisFeatures *defis_text_features(DefisText *text, const char *input, gssize le
         guint64 term = hash_bytes(stemmed, length, kind_seed[DEFIS_FEATURE_WORD]);
         guint64 feature = make_feature(DEFIS_FEATURE_WORD, term);
         g_array_append_val(features, feature);
-        if (text->options.pairs && i > 0) {
+        if (text->options.pairs && i > 0 && term != previous) {
             guint64 lo = MIN(previous, term), hi = MAX(previous, term);
             guint64 pair = mix64(lo * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15) ^ hi ^
                                  kind_seed[DEFIS_FEATURE_PAIR]);

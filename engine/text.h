@@ -7,7 +7,7 @@
  *               every run of non-alphanumerics one space, trimmed
  *   terms       folded words minus elisions (l' d' qu'…) and stop words, stemmed
  *               with Snowball (French, or English when the text reads as English)
- *   features    64-bit hashes of: each term (WORD), each pair of adjacent terms
+ *   features    64-bit hashes of: each term (WORD), each pair of adjacent distinct terms
  *               (PAIR, order-insensitive), each character n-gram of each folded
  *               content word padded " word " (NGRAM, catches typos and the
  *               stems the stemmer cannot see; word order changes none of them)

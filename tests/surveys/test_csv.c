@@ -320,11 +320,12 @@ static void test_csv__detects_semicolon(void **state)
 
 static void test_csv__detects_tab(void **state)
 {
-    g_autoptr(SurveyCsv) csv = open_csv("place\tchallenge, theme\n1\t2,3\n", -1, TRUE, NULL);
+    g_autoptr(SurveyCsv) csv =
+        open_csv("place\tchallenge\ttheme, sub-theme\n1\t2,3\t4\n", -1, TRUE, NULL);
     g_autoptr(GPtrArray) records = read_all(csv);
     assert_int_equal(survey_csv_delimiter(csv), '\t');
-    assert_record(records, 0, "place", "challenge, theme", NULL);
-    assert_record(records, 1, "1", "2,3", NULL);
+    assert_record(records, 0, "place", "challenge", "theme, sub-theme", NULL);
+    assert_record(records, 1, "1", "2,3", "4", NULL);
 }
 
 static void test_csv__detects_comma_on_tie_or_none(void **state)
@@ -525,7 +526,7 @@ static void expect_error(SurveyCsv *csv, int code, const char *prefix)
 
 static void test_csv__recovers_after_bad_record(void **state)
 {
-    const char *data = "a,b\n"
+    static const char data[] = "a,b\n"
                        "1,\"x\"y,2\n"      /* text after a closing quote */
                        "3,4\n"
                        "5,ab\"c\n"         /* a quote inside an unquoted field */
@@ -534,7 +535,7 @@ static void test_csv__recovers_after_bad_record(void **state)
                        "10,11\n";
     SurveyCsvOptions options = {0};
     for (int chunked = 0; chunked < 2; chunked++) {
-        g_autoptr(SurveyCsv) csv = open_csv(data, 50, chunked, &options);
+        g_autoptr(SurveyCsv) csv = open_csv(data, sizeof data - 1, chunked, &options);
         char **fields;
         guint n;
         next_ok(csv, &fields, &n);
