@@ -3,8 +3,7 @@
 #ifndef DEFIS_JOURNAL_H
 #define DEFIS_JOURNAL_H
 
-#include <glib.h>
-#include <jansson.h>
+#include "engine/common.h"
 
 #include "engine/store.h"
 

@@ -10,7 +10,7 @@
  * more than one. a_i and b_i come from splitmix64 of a fixed seed. */
 #define MINHASH_SEED G_GUINT64_CONSTANT(0x64656669732d6d68) /* "defis-mh" */
 
-G_STATIC_ASSERT(DEFIS_MINHASH_BANDS * DEFIS_MINHASH_ROWS <= DEFIS_MINHASH_K);
+G_STATIC_ASSERT(DEFIS_MINHASH_K >= DEFIS_MINHASH_BANDS * DEFIS_MINHASH_ROWS);
 
 typedef struct {
     guint64 a[DEFIS_MINHASH_K];

@@ -157,6 +157,11 @@ void defis_store_close(DefisStore *store)
     g_free(store);
 }
 
+void defis_store_set_busy_timeout(DefisStore *store, int milliseconds)
+{
+    sqlite3_busy_timeout(store->db, milliseconds);
+}
+
 int defis_store_schema_version(void)
 {
     return defis_sql_migration_count();

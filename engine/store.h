@@ -27,6 +27,10 @@ DefisStore *defis_store_open(const char *path, DefisStoreMode mode, GError **err
 void defis_store_close(DefisStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DefisStore, defis_store_close)
 
+/* How long a write waits for another writer's lock before failing with
+ * DEFIS_ERROR_BUSY (default 5000 ms). */
+void defis_store_set_busy_timeout(DefisStore *store, int milliseconds);
+
 /* The schema version this program migrates to. */
 int defis_store_schema_version(void);
 

@@ -15,41 +15,53 @@
  * carry meaning in a challenge ("plus", "sans", "besoin") are kept. */
 
 static const char *const french_stop_words[] = {
-    "a", "ai", "aie", "aient", "aies", "ait", "alors", "as", "au", "aucun", "aucune", "aupres",
-    "aura", "aurai", "auraient", "aurais", "aurait", "auras", "aurez", "auriez", "aurions",
-    "aurons", "auront", "aussi", "autre", "autres", "aux", "avaient", "avais", "avait", "avec",
-    "avez", "aviez", "avions", "avoir", "avons", "ayant", "ayante", "ayantes", "ayants", "ayez",
-    "ayons", "c", "ca", "car", "ce", "ceci", "cela", "celle", "celles", "celui", "cependant",
-    "ces", "cet", "cette", "ceux", "chacun", "chaque", "chez", "ci", "comme", "comment", "d",
-    "dans", "de", "des", "donc", "dont", "du", "elle", "elles", "en", "entre", "es", "est", "et",
-    "etaient", "etais", "etait", "etant", "etante", "etantes", "etants", "ete", "etee", "etees",
-    "etes", "etiez", "etions", "etre", "eu", "eue", "eues", "eumes", "eurent", "eus", "eusse",
-    "eussent", "eusses", "eussiez", "eussions", "eut", "eutes", "eux", "fumes", "furent", "fus",
-    "fusse", "fussent", "fusses", "fussiez", "fussions", "fut", "futes", "ici", "il", "ils", "j",
-    "je", "jusqu", "jusque", "l", "la", "le", "les", "leur", "leurs", "lorsqu", "lorsque", "lui",
-    "m", "ma", "mais", "me", "meme", "memes", "mes", "moi", "mon", "n", "ne", "ni", "nos",
-    "notre", "nous", "on", "ont", "or", "ou", "par", "parce", "pas", "peu", "pour", "puis",
-    "puisqu", "puisque", "qu", "quand", "que", "quel", "quelle", "quelles", "quels", "qui",
-    "quoi", "s", "sa", "se", "sera", "serai", "seraient", "serais", "serait", "seras", "serez",
-    "seriez", "serions", "serons", "seront", "ses", "si", "soi", "soient", "sois", "soit",
-    "sommes", "son", "sont", "soyez", "soyons", "suis", "sur", "t", "ta", "tant", "te", "tes",
-    "toi", "ton", "tous", "tout", "toute", "toutes", "tres", "tu", "un", "une", "unes", "uns",
-    "vers", "via", "voici", "voila", "vos", "votre", "vous", "y",
+    "a",       "ai",      "aie",     "aient",     "aies",     "ait",     "alors",    "as",
+    "au",      "aucun",   "aucune",  "aupres",    "aura",     "aurai",   "auraient", "aurais",
+    "aurait",  "auras",   "aurez",   "auriez",    "aurions",  "aurons",  "auront",   "aussi",
+    "autre",   "autres",  "aux",     "avaient",   "avais",    "avait",   "avec",     "avez",
+    "aviez",   "avions",  "avoir",   "avons",     "ayant",    "ayante",  "ayantes",  "ayants",
+    "ayez",    "ayons",   "c",       "ca",        "car",      "ce",      "ceci",     "cela",
+    "celle",   "celles",  "celui",   "cependant", "ces",      "cet",     "cette",    "ceux",
+    "chacun",  "chaque",  "chez",    "ci",        "comme",    "comment", "d",        "dans",
+    "de",      "des",     "donc",    "dont",      "du",       "elle",    "elles",    "en",
+    "entre",   "es",      "est",     "et",        "etaient",  "etais",   "etait",    "etant",
+    "etante",  "etantes", "etants",  "ete",       "etee",     "etees",   "etes",     "etiez",
+    "etions",  "etre",    "eu",      "eue",       "eues",     "eumes",   "eurent",   "eus",
+    "eusse",   "eussent", "eusses",  "eussiez",   "eussions", "eut",     "eutes",    "eux",
+    "fumes",   "furent",  "fus",     "fusse",     "fussent",  "fusses",  "fussiez",  "fussions",
+    "fut",     "futes",   "ici",     "il",        "ils",      "j",       "je",       "jusqu",
+    "jusque",  "l",       "la",      "le",        "les",      "leur",    "leurs",    "lorsqu",
+    "lorsque", "lui",     "m",       "ma",        "mais",     "me",      "meme",     "memes",
+    "mes",     "moi",     "mon",     "n",         "ne",       "ni",      "nos",      "notre",
+    "nous",    "on",      "ont",     "or",        "ou",       "par",     "parce",    "pas",
+    "peu",     "pour",    "puis",    "puisqu",    "puisque",  "qu",      "quand",    "que",
+    "quel",    "quelle",  "quelles", "quels",     "qui",      "quoi",    "s",        "sa",
+    "se",      "sera",    "serai",   "seraient",  "serais",   "serait",  "seras",    "serez",
+    "seriez",  "serions", "serons",  "seront",    "ses",      "si",      "soi",      "soient",
+    "sois",    "soit",    "sommes",  "son",       "sont",     "soyez",   "soyons",   "suis",
+    "sur",     "t",       "ta",      "tant",      "te",       "tes",     "toi",      "ton",
+    "tous",    "tout",    "toute",   "toutes",    "tres",     "tu",      "un",       "une",
+    "unes",    "uns",     "vers",    "via",       "voici",    "voila",   "vos",      "votre",
+    "vous",    "y",
 };
 
 static const char *const english_stop_words[] = {
-    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
-    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
-    "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for",
-    "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
-    "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just",
-    "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once",
-    "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same",
-    "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
-    "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
-    "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
-    "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
-    "yourselves",
+    "a",      "about",  "above", "after", "again",   "against",  "all",        "am",
+    "an",     "and",    "any",   "are",   "as",      "at",       "be",         "because",
+    "been",   "before", "being", "below", "between", "both",     "but",        "by",
+    "can",    "could",  "did",   "do",    "does",    "doing",    "down",       "during",
+    "each",   "few",    "for",   "from",  "further", "had",      "has",        "have",
+    "having", "he",     "her",   "here",  "hers",    "herself",  "him",        "himself",
+    "his",    "how",    "i",     "if",    "in",      "into",     "is",         "it",
+    "its",    "itself", "just",  "me",    "more",    "most",     "my",         "myself",
+    "no",     "nor",    "not",   "now",   "of",      "off",      "on",         "once",
+    "only",   "or",     "other", "ought", "our",     "ours",     "ourselves",  "out",
+    "over",   "own",    "same",  "she",   "should",  "so",       "some",       "such",
+    "than",   "that",   "the",   "their", "theirs",  "them",     "themselves", "then",
+    "there",  "these",  "they",  "this",  "those",   "through",  "to",         "too",
+    "under",  "until",  "up",    "very",  "was",     "we",       "were",       "what",
+    "when",   "where",  "which", "while", "who",     "whom",     "why",        "will",
+    "with",   "would",  "you",   "your",  "yours",   "yourself", "yourselves",
 };
 
 enum {
@@ -119,7 +131,10 @@ static inline void fold_emit(FoldState *state, const char *bytes, gsize n)
         g_string_append_c(state->out, ' ');
         state->pending_space = FALSE;
     }
-    g_string_append_len(state->out, bytes, n);
+    if (n == 1)
+        g_string_append_c(state->out, bytes[0]);
+    else
+        g_string_append_len(state->out, bytes, n);
 }
 
 static inline void fold_separate(FoldState *state)
@@ -163,12 +178,39 @@ static void fold_char(FoldState *state, gunichar c)
     }
 }
 
-/* The general path, from byte START of TEXT on; OUT holds the fold of the
+/* The folds of U+0080..U+00FF (Latin-1: most accented French letters), made once
+ * by fold_char itself so that the shortcut cannot disagree with it. An entry is
+ * "" for a separator. */
+typedef struct {
+    char bytes[4];
+    guint8 length;
+} Latin1Fold;
+
+static const Latin1Fold *latin1_folds(void)
+{
+    static Latin1Fold table[0x80];
+    static gsize ready = 0;
+    if (g_once_init_enter(&ready)) {
+        for (gunichar c = 0x80; c <= 0xFF; c++) {
+            FoldState state = {g_string_new(NULL), FALSE};
+            fold_char(&state, c);
+            g_assert(state.out->len < sizeof table[0].bytes);
+            memcpy(table[c - 0x80].bytes, state.out->str, state.out->len);
+            table[c - 0x80].length = (guint8)state.out->len;
+            g_string_free(state.out, TRUE);
+        }
+        g_once_init_leave(&ready, 1);
+    }
+    return table;
+}
+
+/* The general path, from byte START of TEXT on; PREFIX holds the fold of the
  * ASCII prefix already done. */
 static char *fold_unicode(const char *text, gsize len, gsize start, const char *prefix,
                           gsize prefix_len, gboolean pending_space)
 {
     FoldState state = {g_string_sized_new(len + 16), pending_space};
+    const Latin1Fold *latin1 = latin1_folds();
     g_string_append_len(state.out, prefix, prefix_len);
     const char *p = text + start;
     const char *end = text + len;
@@ -181,6 +223,15 @@ static char *fold_unicode(const char *text, gsize len, gsize start, const char *
             else
                 fold_separate(&state);
             p++;
+            continue;
+        }
+        if ((byte == 0xC2 || byte == 0xC3) && p + 1 < end && ((guchar)p[1] & 0xC0) == 0x80) {
+            const Latin1Fold *folded = &latin1[((byte & 0x03) << 6 | ((guchar)p[1] & 0x3F)) - 0x80];
+            if (folded->length)
+                fold_emit(&state, folded->bytes, folded->length);
+            else
+                fold_separate(&state);
+            p += 2;
             continue;
         }
         gunichar c = g_utf8_get_char_validated(p, end - p);
@@ -239,8 +290,7 @@ DefisText *defis_text_new(const DefisTextOptions *options, GError **error)
     DefisTextOptions chosen = options ? *options : DEFIS_TEXT_OPTIONS_DEFAULT;
     if (chosen.ngram > 16) {
         g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_INVALID,
-                    "character n-grams of %u characters are too long (16 at most)",
-                    chosen.ngram);
+                    "character n-grams of %u characters are too long (16 at most)", chosen.ngram);
         return NULL;
     }
     DefisText *text = g_new0(DefisText, 1);

@@ -48,8 +48,8 @@ typedef enum {
 /* How features are made. Zero-initialised fields do NOT mean defaults: start
  * from DEFIS_TEXT_OPTIONS_DEFAULT and change what you need. */
 typedef struct {
-    guint ngram;       /* character n-gram length, 0 for no NGRAM features */
-    gboolean pairs;    /* make PAIR features */
+    guint ngram;    /* character n-gram length, 0 for no NGRAM features */
+    gboolean pairs; /* make PAIR features */
 } DefisTextOptions;
 
 /* 4-grams: long enough that unrelated French words rarely share one, short

@@ -21,7 +21,13 @@
  * cost a second look at every byte, and they are needed only to name a place in
  * an error or when asked. They are worked out from a field's start line and its
  * decoded content, which maps back to the source (a quoted field adds its quotes
- * and one quote per doubled quote; its line breaks are the source's). */
+ * and one quote per doubled quote; its line breaks are the source's).
+ *
+ * One leniency past RFC 4180: a quote inside a field that does not start with one
+ * is kept as a character (`37°36'37.8"N`, `a 12" screen`), as spreadsheets and most
+ * readers do; such fields are common in exports and read unambiguously. A field
+ * that does start with a quote must end with one: text after the closing quote is
+ * an error, since the writer meant a quoted field and got it wrong. */
 
 #define BUFFER_SIZE (64 * 1024)
 #define DEFAULT_FILENAME "<input>"
@@ -41,8 +47,8 @@ typedef enum {
 } Skip;
 
 typedef struct {
-    gsize offset;  /* into the record buffer */
-    guint64 line;  /* where the field starts */
+    gsize offset; /* into the record buffer */
+    guint64 line; /* where the field starts */
     gboolean quoted;
 } FieldInfo;
 
@@ -76,16 +82,16 @@ struct SurveyCsv {
     Skip skip;
     State skip_state;
     gboolean skip_quoted_cr;
-    guint64 skip_col;                   /* column of the next unread byte */
-    guint64 quote_line, quote_col;      /* where the open quote is, in SKIP_RECORD */
+    guint64 skip_col;              /* column of the next unread byte */
+    guint64 quote_line, quote_col; /* where the open quote is, in SKIP_RECORD */
 };
 
-/* ---- Input ---------------------------------------------------------------------------------- */
+/* ---- Input ----------------------------------------------------------------------------------- */
 
 static void set_io_error(SurveyCsv *csv, GError *cause, GError **error)
 {
-    g_set_error(error, SURVEY_ERROR, SURVEY_ERROR_IO, "%s: cannot read the file: %s",
-                csv->filename, cause->message);
+    g_set_error(error, SURVEY_ERROR, SURVEY_ERROR_IO, "%s: cannot read the file: %s", csv->filename,
+                cause->message);
     g_error_free(cause);
     csv->done = TRUE;
 }
@@ -95,8 +101,8 @@ static void set_io_error(SurveyCsv *csv, GError *cause, GError **error)
 static gssize fill_more(SurveyCsv *csv, GError **error)
 {
     GError *cause = NULL;
-    gssize n = g_input_stream_read(csv->in, csv->buf + csv->end, BUFFER_SIZE - csv->end, NULL,
-                                   &cause);
+    gssize n =
+        g_input_stream_read(csv->in, csv->buf + csv->end, BUFFER_SIZE - csv->end, NULL, &cause);
     if (n < 0) {
         set_io_error(csv, cause, error);
         return -1;
@@ -114,7 +120,7 @@ static gssize refill(SurveyCsv *csv, GError **error)
     return fill_more(csv, error);
 }
 
-/* ---- Positions ------------------------------------------------------------------------------ */
+/* ---- Positions ------------------------------------------------------------------------------- */
 
 /* Moves *LINE and *COLUMN from a field's start over its opening quote (if QUOTED) and
  * over the source of its first N decoded bytes S. */
@@ -174,7 +180,7 @@ static void set_error(SurveyCsv *csv, GError **error, int code, guint64 line, gu
                 csv->filename, line, column, what);
 }
 
-/* ---- Record buffer -------------------------------------------------------------------------- */
+/* ---- Record buffer --------------------------------------------------------------------------- */
 
 static void reserve(SurveyCsv *csv, gsize more)
 {
@@ -223,7 +229,7 @@ static void publish(SurveyCsv *csv, char ***fields, guint *n)
     *n = csv->n_fields;
 }
 
-/* ---- Start: BOM and delimiter --------------------------------------------------------------- */
+/* ---- Start: BOM and delimiter ---------------------------------------------------------------- */
 
 /* Reads until the buffer holds at least N bytes or the input ends. */
 static gboolean fill_to(SurveyCsv *csv, gsize n, GError **error)
@@ -239,24 +245,36 @@ static gboolean fill_to(SurveyCsv *csv, gsize n, GError **error)
 }
 
 /* Counts ',' ';' and TAB outside quotes in the first record (as far as the buffer
- * holds it) and takes the most frequent, ',' when none is or on a tie with it. */
+ * holds it) and takes the most frequent, ',' when none is or on a tie with it. A
+ * quote opens a quoted field only at the start of a field, as in read_record; a
+ * field starts after any of the candidates. */
 static gboolean detect_delimiter(SurveyCsv *csv, GError **error)
 {
     static const char candidates[] = {',', ';', '\t'};
     guint counts[G_N_ELEMENTS(candidates)] = {0};
-    gboolean in_quotes = FALSE;
+    State state = FIELD_START;
     gsize i = csv->pos;
 
     for (;;) {
         for (; i < csv->end; i++) {
             char c = csv->buf[i];
-            if (c == '"') {
-                in_quotes = !in_quotes;
-            } else if (!in_quotes) {
-                if (c == '\n' || c == '\r')
-                    goto decide;
-                for (guint k = 0; k < G_N_ELEMENTS(candidates); k++)
-                    counts[k] += c == candidates[k];
+            if (state == QUOTED) {
+                if (c == '"')
+                    state = QUOTE_SEEN;
+                continue;
+            }
+            if (c == '"' && state != UNQUOTED) {
+                state = QUOTED; /* an opening or a doubled quote */
+                continue;
+            }
+            if (c == '\n' || c == '\r')
+                goto decide;
+            state = UNQUOTED;
+            for (guint k = 0; k < G_N_ELEMENTS(candidates); k++) {
+                if (c == candidates[k]) {
+                    counts[k]++;
+                    state = FIELD_START;
+                }
             }
         }
         if (csv->end == BUFFER_SIZE)
@@ -292,15 +310,16 @@ static gboolean start(SurveyCsv *csv, GError **error)
 
     memset(csv->unquoted_stop, 0, sizeof csv->unquoted_stop);
     memset(csv->quoted_stop, 0, sizeof csv->quoted_stop);
-    static const guchar always[] = {'"', '\r', '\n', '\0'};
-    for (guint k = 0; k < G_N_ELEMENTS(always); k++)
-        csv->unquoted_stop[always[k]] = csv->quoted_stop[always[k]] = 1;
+    static const guchar line_ends[] = {'\r', '\n', '\0'};
+    for (guint k = 0; k < G_N_ELEMENTS(line_ends); k++)
+        csv->unquoted_stop[line_ends[k]] = csv->quoted_stop[line_ends[k]] = 1;
     csv->unquoted_stop[(guchar)csv->delimiter] = 1;
+    csv->quoted_stop['"'] = 1;
     csv->started = TRUE;
     return TRUE;
 }
 
-/* ---- Error recovery ------------------------------------------------------------------------- */
+/* ---- Error recovery -------------------------------------------------------------------------- */
 
 /* Drops the rest of the record an error was reported in (see Skip). Follows its
  * quotes and counts lines and columns as it goes, so that an open quote left at
@@ -344,8 +363,6 @@ static gboolean skip_rest(SurveyCsv *csv, GError **error)
                     csv->quote_col = column;
                 } else if (c == '"' && state == QUOTE_SEEN) {
                     state = QUOTED; /* a doubled quote */
-                } else if (c == '"' && state == UNQUOTED) {
-                    skip = SKIP_LINE; /* a broken record as well: give up its quoting */
                 } else if ((guchar)c == (guchar)csv->delimiter) {
                     state = FIELD_START;
                 } else if (state == QUOTE_SEEN) {
@@ -379,7 +396,7 @@ static void plan_skip(SurveyCsv *csv, Skip skip, State state, guint64 column)
         field_start(csv, csv->n_fields - 1, &csv->quote_line, &csv->quote_col);
 }
 
-/* ---- Records -------------------------------------------------------------------------------- */
+/* ---- Records --------------------------------------------------------------------------------- */
 
 static void too_large(SurveyCsv *csv, State state, GError **error)
 {
@@ -422,6 +439,19 @@ static void nul_byte(SurveyCsv *csv, State state, GError **error)
               "NUL byte; this is not a text file (if it is UTF-16, save it as UTF-8)");
     csv->pos++;
     plan_skip(csv, SKIP_RECORD, state == QUOTE_SEEN ? UNQUOTED : state, column + 1);
+}
+
+/* The next field would be one past the limit. */
+static void too_many_fields(SurveyCsv *csv, GError **error)
+{
+    guint64 line, column;
+    field_start(csv, csv->n_fields, &line, &column);
+    set_error(csv, error, SURVEY_ERROR_TOO_LARGE, line, column,
+              "more than %u fields in a record; check the delimiter, and quote the fields "
+              "that hold it",
+              csv->options.max_fields);
+    if (!csv->done)
+        plan_skip(csv, SKIP_RECORD, FIELD_START, column);
 }
 
 /* Reads one record in full. Returns 1 with a record, 0 at the end of input, -1 on error. */
@@ -491,14 +521,6 @@ static int read_record(SurveyCsv *csv, GError **error)
             } else if (c == '\n' || c == '\r') {
                 csv->pos++;
                 goto end_of_line;
-            } else if (c == '"') {
-                guint64 line, column;
-                field_cursor(csv, &line, &column);
-                set_error(csv, error, SURVEY_ERROR_INVALID, line, column,
-                          "quote inside a field that does not start with one; put the whole "
-                          "field in quotes and double this quote (\"\")");
-                csv->skip = SKIP_LINE;
-                return -1;
             } else {
                 nul_byte(csv, UNQUOTED, error);
                 return -1;
@@ -591,20 +613,12 @@ end_of_input:
     end_field(csv);
     return 1;
 
-too_many_fields: {
-    guint64 line, column;
-    field_start(csv, csv->n_fields, &line, &column);
-    set_error(csv, error, SURVEY_ERROR_TOO_LARGE, line, column,
-              "more than %u fields in a record; check the delimiter, and quote the fields "
-              "that hold it",
-              max_fields);
-    if (!csv->done)
-        plan_skip(csv, SKIP_RECORD, FIELD_START, column);
+too_many_fields:
+    too_many_fields(csv, error);
     return -1;
 }
-}
 
-/* ---- Public API ----------------------------------------------------------------------------- */
+/* ---- Public API ------------------------------------------------------------------------------ */
 
 SurveyCsv *survey_csv_new(GInputStream *in, const char *filename, const SurveyCsvOptions *options)
 {

@@ -15,8 +15,8 @@
  * CSV reader; columns count characters as UTF-8 does (bytes 0x80-0xBF add none). */
 
 typedef struct {
-    guint64 line;   /* line of the buffer's first byte */
-    guint64 column; /* column of the buffer's first byte */
+    guint64 line;     /* line of the buffer's first byte */
+    guint64 column;   /* column of the buffer's first byte */
     gboolean prev_cr; /* the byte before the buffer was a CR */
 } Place;
 
@@ -88,9 +88,9 @@ static gsize check_1252(const guchar *s, gsize n)
 
 /* A UTF-8 validator that can stop anywhere and go on with the next buffer. */
 typedef struct {
-    guint need;     /* continuation bytes still expected */
-    guchar lo, hi;  /* the range the next continuation byte must fall in */
-    gssize lead;    /* offset of the open sequence's first byte; negative: an earlier buffer */
+    guint need;    /* continuation bytes still expected */
+    guchar lo, hi; /* the range the next continuation byte must fall in */
+    gssize lead;   /* offset of the open sequence's first byte; negative: an earlier buffer */
 } Utf8State;
 
 /* Checks S[0..N) on from STATE. Returns TRUE when all is valid so far (a sequence
@@ -253,8 +253,8 @@ GInputStream *survey_encoding_utf8_stream(GInputStream *in, SurveyEncoding encod
         return g_object_ref(in);
 
     g_autoptr(GError) error = NULL;
-    g_autoptr(GCharsetConverter) converter = g_charset_converter_new("UTF-8", "WINDOWS-1252",
-                                                                     &error);
+    g_autoptr(GCharsetConverter) converter =
+        g_charset_converter_new("UTF-8", "WINDOWS-1252", &error);
     if (!converter) {
         /* Every iconv we build on knows Windows-1252: this is a broken system. */
         g_critical("cannot convert from Windows-1252: %s", error->message);

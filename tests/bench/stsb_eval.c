@@ -321,8 +321,9 @@ static void report(const char *name, Scored *scored, gsize n, const Corpus *corp
     Separation all = separate(scored, n);
     Separation even = separate(halves[0], sizes[0]);
     Separation odd = separate(halves[1], sizes[1]);
-    double cross = (f1_at(halves[1], sizes[1], even.threshold) +
-                    f1_at(halves[0], sizes[0], odd.threshold)) / 2;
+    double cross =
+        (f1_at(halves[1], sizes[1], even.threshold) + f1_at(halves[0], sizes[0], odd.threshold)) /
+        2;
     printf("%-34s %6.3f %6.3f/%5.3f %6.3f %6.3f %6.3f %6.3f %7.3f\n", name, all.auc, even.auc,
            odd.auc, all.precision, all.recall, all.f1, all.threshold, cross);
     g_free(halves[0]);
@@ -457,8 +458,8 @@ int main(int argc, char **argv)
         {"w+p+g4 .5/.1/.4 IDF [default+IDF]", 1, SCORE_PER_KIND, {0.5, 0.1, 0.4}, TRUE},
         {"w+p+g5 .5/.2/.3 IDF", 2, SCORE_PER_KIND, {0.5, 0.2, 0.3}, TRUE},
     };
-    printf("%-34s %6s %12s %6s %6s %6s %6s %7s\n", "variant", "AUC", "even/odd", "P", "R",
-           "F1", "thr", "F1xval");
+    printf("%-34s %6s %12s %6s %6s %6s %6s %7s\n", "variant", "AUC", "even/odd", "P", "R", "F1",
+           "thr", "F1xval");
     Scored *scored = g_new(Scored, n_pairs);
     for (gsize v = 0; v < G_N_ELEMENTS(variants); v++) {
         const Variant *variant = &variants[v];

@@ -143,6 +143,23 @@ static void test_text__fold_matches_reference_on_unicode(void **state)
     }
 }
 
+static void test_text__fold_matches_reference_on_latin1(void **state)
+{
+    /* Each Latin-1 letter alone, between ASCII letters and after a space: the
+     * table-driven shortcut for U+0080..U+00FF must fold like NFKD. */
+    for (gunichar c = 0x80; c <= 0xFF; c++) {
+        if (c == 0xC6 || c == 0xE6 || c == 0xD8 || c == 0xF8)
+            continue; /* æ ø: spelled out, which NFKD does not do */
+        char utf8[8] = {0};
+        g_unichar_to_utf8(c, utf8);
+        g_autofree char *input = g_strdup_printf("x%sy %sZ", utf8, utf8);
+        g_autofree char *folded = defis_text_fold(input, -1);
+        g_autofree char *reference = reference_fold(input);
+        if (strcmp(folded, reference) != 0)
+            fail_msg("U+%04X: \"%s\" != \"%s\"", c, folded, reference);
+    }
+}
+
 /* ---- terms ----------------------------------------------------------------- */
 
 static void assert_terms(DefisText *text, const char *input, const char *expected)
@@ -182,9 +199,8 @@ static void test_text__stemming_joins_inflections(void **state)
 {
     DefisText *text = *state;
     static const char *const pairs[][2] = {
-        {"financements", "financement"}, {"animations", "animation"},
-        {"activités", "activites"},      {"bénévoles", "benevole"},
-        {"associations", "associatif"},  {"locaux", "local"},
+        {"financements", "financement"}, {"animations", "animation"},    {"activités", "activites"},
+        {"bénévoles", "benevole"},       {"associations", "associatif"}, {"locaux", "local"},
         {"mutualiser", "mutualisés"},    {"formations", "formation"},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(pairs); i++) {
@@ -323,8 +339,8 @@ static void test_text__similarity_on_concrete_pairs(void **state)
         double min, max;
     } cases[] = {
         /* the same challenge, written differently */
-        {"Trouver des financements pour l'animation",
-         "TROUVER DES FINANCEMENTS POUR L ANIMATION !", 1.0, 1.0},
+        {"Trouver des financements pour l'animation", "TROUVER DES FINANCEMENTS POUR L ANIMATION !",
+         1.0, 1.0},
         {"Trouver des financements pour l'animation", "trouver du financement pour animer", 0.6,
          1.0},
         {"Financer l'animation du lieu", "Le financement de l'animation de notre lieu", 0.7, 1.0},
@@ -333,8 +349,7 @@ static void test_text__similarity_on_concrete_pairs(void **state)
         {"Manque de locaux adaptés", "Les locaux ne sont pas adaptés", 0.5, 1.0},
         /* different challenges */
         {"Trouver des financements pour l'animation", "Recruter des bénévoles", 0.0, 0.1},
-        {"Outils de gestion des adhésions", "Relations avec les collectivités locales", 0.0,
-         0.1},
+        {"Outils de gestion des adhésions", "Relations avec les collectivités locales", 0.0, 0.1},
         {"Communication sur les réseaux sociaux", "Gouvernance partagée de l'association", 0.0,
          0.1},
     };
@@ -403,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_text__fold_length_and_invalid_bytes),
         cmocka_unit_test(test_text__fold_ascii_fast_path_matches_slow_path),
         cmocka_unit_test(test_text__fold_matches_reference_on_unicode),
+        cmocka_unit_test(test_text__fold_matches_reference_on_latin1),
         cmocka_unit_test_setup_teardown(test_text__elisions_are_removed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text__stop_words_are_removed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text__stemming_joins_inflections, setup, teardown),
