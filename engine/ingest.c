@@ -7,6 +7,7 @@
 #include "engine/error.h"
 #include "engine/journal.h"
 #include "engine/network.h"
+#include "engine/score.h"
 #include "engine/text.h"
 
 /* ---- A map from 64-bit text hashes to challenge ids ----------------------
@@ -96,6 +97,7 @@ struct DefisIngest {
     char *actor;
     char *now;
     GHashTable *places; /* name -> Place, this survey's places */
+    GHashTable *touched; /* challenge ids this survey added mentions to */
     IdMap challenges;   /* hash of normalised text -> challenge id */
     DefisIngestReport report;
 };
@@ -103,6 +105,7 @@ struct DefisIngest {
 static void ingest_free(DefisIngest *ingest)
 {
     g_hash_table_destroy(ingest->places);
+    g_hash_table_destroy(ingest->touched);
     idmap_clear(&ingest->challenges);
     g_free(ingest->network);
     g_free(ingest->actor);
@@ -154,6 +157,7 @@ DefisIngest *defis_ingest_begin(DefisStore *store, const DefisSurveyMeta *meta,
     ingest->actor = g_strdup(meta->actor);
     ingest->now = defis_now();
     ingest->places = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    ingest->touched = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     idmap_init(&ingest->challenges);
 
     stmt = defis_store_stmt(store, DEFIS_SQL_SURVEY_INSERT);
@@ -253,6 +257,7 @@ static gint64 challenge_id(DefisIngest *ingest, const char *norm, const char *ti
         ingest->report.challenges_created++;
     }
     idmap_put(&ingest->challenges, key, id);
+    g_hash_table_add(ingest->touched, g_memdup2(&id, sizeof id));
     return id;
 }
 
@@ -306,12 +311,21 @@ gboolean defis_ingest_commit(DefisIngest *ingest, gint64 rows, gint64 skipped,
     defis_stmt_bind_int(stmt, 2, rows);
     defis_stmt_bind_int(stmt, 3, r->mentions);
     defis_stmt_bind_int(stmt, 4, skipped);
+    /* Scores of the challenges this survey touched, in the same transaction. */
+    g_autoptr(GArray) ids = g_array_sized_new(FALSE, FALSE, sizeof(gint64),
+                                              g_hash_table_size(ingest->touched));
+    GHashTableIter iter;
+    gpointer key;
+    g_hash_table_iter_init(&iter, ingest->touched);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        g_array_append_val(ids, *(gint64 *)key);
     json_t *payload = json_pack(
         "{s:I, s:s, s:I, s:I, s:I, s:I, s:I}", "survey", (json_int_t)r->survey_id, "network", ingest->network,
         "rows", (json_int_t)rows, "mentions", (json_int_t)r->mentions, "skipped",
         (json_int_t)skipped, "challenges_created", (json_int_t)r->challenges_created,
         "challenges_joined", (json_int_t)r->challenges_joined);
     gboolean ok = defis_stmt_exec(stmt, error) &&
+                  defis_score_refresh(store, (gint64 *)(void *)ids->data, ids->len, error) &&
                   defis_journal_add(store, ingest->actor, "import", payload, error) &&
                   defis_store_commit(store, error);
     json_decref(payload);
