@@ -81,7 +81,7 @@ struct SurveyCsv {
     /* The error recovery to run on the next call, from where the error was. */
     Skip skip;
     State skip_state;
-    gboolean skip_quoted_cr;
+    gboolean skip_quoted_cr;       /* in QUOTED, the last byte read was a CR */
     guint64 skip_col;              /* column of the next unread byte */
     guint64 quote_line, quote_col; /* where the open quote is, in SKIP_RECORD */
 };
@@ -358,7 +358,6 @@ static gboolean skip_rest(SurveyCsv *csv, GError **error)
             if (skip == SKIP_RECORD) {
                 if (c == '"' && state == FIELD_START) {
                     state = QUOTED;
-                    quoted_cr = FALSE;
                     csv->quote_line = csv->line;
                     csv->quote_col = column;
                 } else if (c == '"' && state == QUOTE_SEEN) {
@@ -390,8 +389,10 @@ static void plan_skip(SurveyCsv *csv, Skip skip, State state, guint64 column)
 {
     csv->skip = skip;
     csv->skip_state = state;
-    csv->skip_quoted_cr = FALSE;
     csv->skip_col = column;
+    /* Inside quotes, the bytes read are all in the record buffer. */
+    csv->skip_quoted_cr = state == QUOTED && csv->rec_len > csv->info[csv->n_fields - 1].offset &&
+                          csv->rec[csv->rec_len - 1] == '\r';
     if (state == QUOTED || state == QUOTE_SEEN)
         field_start(csv, csv->n_fields - 1, &csv->quote_line, &csv->quote_col);
 }
@@ -439,6 +440,7 @@ static void nul_byte(SurveyCsv *csv, State state, GError **error)
               "NUL byte; this is not a text file (if it is UTF-16, save it as UTF-8)");
     csv->pos++;
     plan_skip(csv, SKIP_RECORD, state == QUOTE_SEEN ? UNQUOTED : state, column + 1);
+    csv->skip_quoted_cr = FALSE; /* the NUL came after any CR */
 }
 
 /* The next field would be one past the limit. */

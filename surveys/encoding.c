@@ -27,11 +27,14 @@ typedef struct {
 /* Line breaks in S[0..N), a LF right after a CR not counted again. */
 static guint64 count_breaks(const guchar *s, gsize n, gboolean prev_cr)
 {
-    if (n == 0)
-        return 0;
-    guint64 breaks = s[0] == '\r' || (s[0] == '\n' && !prev_cr);
-    for (gsize i = 1; i < n; i++)
-        breaks += (s[i] == '\r') | ((s[i] == '\n') & (s[i - 1] != '\r'));
+    const guchar *end = s + n;
+    guint64 breaks = 0;
+    for (const guchar *p = s; (p = memchr(p, '\n', end - p)); p++)
+        breaks++;
+    for (const guchar *p = s; (p = memchr(p, '\r', end - p)); p++)
+        breaks += p + 1 == end || p[1] != '\n'; /* a CRLF's LF was counted already */
+    if (n > 0 && prev_cr && s[0] == '\n')
+        breaks--;
     return breaks;
 }
 
@@ -68,22 +71,29 @@ static void advance(Place *place, const guchar *s, gsize n)
 /* Bytes that Windows-1252 leaves undefined. */
 static inline gboolean undefined_in_1252(guchar c)
 {
-    return (c == 0x81) | (c == 0x8D) | (c == 0x8F) | (c == 0x90) | (c == 0x9D);
+    return c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D;
+}
+
+static inline gboolean ascii8(const guchar *s)
+{
+    guint64 word;
+    memcpy(&word, s, 8);
+    return (word & G_GUINT64_CONSTANT(0x8080808080808080)) == 0;
 }
 
 /* The offset of the first byte of S[0..N) undefined in Windows-1252, or N. */
 static gsize check_1252(const guchar *s, gsize n)
 {
-    /* Most buffers have none: a pass the compiler can vectorise, then a search. */
-    gboolean any = FALSE;
-    for (gsize i = 0; i < n; i++)
-        any |= undefined_in_1252(s[i]);
-    if (!any)
-        return n;
     gsize i = 0;
-    while (!undefined_in_1252(s[i]))
-        i++;
-    return i;
+    while (i < n) {
+        if (i + 8 <= n && ascii8(s + i))
+            i += 8;
+        else if (undefined_in_1252(s[i]))
+            return i;
+        else
+            i++;
+    }
+    return n;
 }
 
 /* A UTF-8 validator that can stop anywhere and go on with the next buffer. */
@@ -93,30 +103,28 @@ typedef struct {
     gssize lead;   /* offset of the open sequence's first byte; negative: an earlier buffer */
 } Utf8State;
 
-/* Checks S[0..N) on from STATE. Returns TRUE when all is valid so far (a sequence
- * may be left open at the end, in STATE), else FALSE with *BAD the offset of the
- * first byte of the first invalid sequence (negative: it opened in an earlier
- * buffer). */
-static gboolean check_utf8(Utf8State *state, const guchar *s, gsize n, gssize *bad)
+/* Checks S[0..N) on from STATE, and looks for bytes undefined in Windows-1252 on
+ * the way. Stops at the first invalid UTF-8 and returns the offset where it stopped,
+ * with *BAD the offset of the first byte of the invalid sequence (negative: it
+ * opened in an earlier buffer); returns N when all is valid so far (a sequence may
+ * be left open at the end, in STATE). *UNDEFINED is set to the offset of the first
+ * byte undefined in Windows-1252 up to where it stopped, and left alone if none is. */
+static gsize check_utf8(Utf8State *state, const guchar *s, gsize n, gssize *bad, gsize *undefined)
 {
     gsize i = 0;
     while (i < n) {
+        if (state->need == 0 && i + 8 <= n && ascii8(s + i)) {
+            i += 8;
+            continue;
+        }
+        guchar c = s[i];
+        if (c < 0x80 && state->need == 0) {
+            i++;
+            continue;
+        }
+        if (G_UNLIKELY(c <= 0x9D && undefined_in_1252(c)) && *undefined == n)
+            *undefined = i;
         if (state->need == 0) {
-            /* Runs of ASCII, eight bytes at a time. */
-            while (i + 8 <= n) {
-                guint64 word;
-                memcpy(&word, s + i, 8);
-                if (word & G_GUINT64_CONSTANT(0x8080808080808080))
-                    break;
-                i += 8;
-            }
-            if (i == n)
-                break;
-            guchar c = s[i];
-            if (c < 0x80) {
-                i++;
-                continue;
-            }
             state->lead = i;
             state->lo = 0x80;
             state->hi = 0xBF;
@@ -136,22 +144,20 @@ static gboolean check_utf8(Utf8State *state, const guchar *s, gsize n, gssize *b
                     state->hi = 0x8F; /* nothing past U+10FFFF */
             } else {
                 *bad = i;
-                return FALSE;
+                return i;
             }
-            i++;
         } else {
-            guchar c = s[i];
             if (c < state->lo || c > state->hi) {
                 *bad = state->lead;
-                return FALSE;
+                return i;
             }
             state->lo = 0x80;
             state->hi = 0xBF;
             state->need--;
-            i++;
         }
+        i++;
     }
-    return TRUE;
+    return n;
 }
 
 static gboolean set_read_error(GError *cause, const char *filename, GError **error)
@@ -202,24 +208,28 @@ gboolean survey_encoding_scan(GInputStream *in, const char *filename, guint64 ma
         if (!scan->has_nul && memchr(buf, '\0', n))
             scan->has_nul = TRUE;
 
+        /* Past the first invalid UTF-8, only Windows-1252 is left to check. */
+        gsize undefined = n;
         if (utf8_ok) {
             gssize bad;
-            if (!check_utf8(&utf8, buf, n, &bad)) {
+            gsize stop = check_utf8(&utf8, buf, n, &bad, &undefined);
+            if (stop < n) {
                 utf8_ok = FALSE;
                 utf8_bad = bad < 0 ? lead_at : position_at(&place, buf, bad);
+                if (cp1252_ok && undefined == n)
+                    undefined = stop + check_1252(buf + stop, n - stop);
             } else if (utf8.need > 0) {
                 if (utf8.lead >= 0)
                     lead_at = position_at(&place, buf, utf8.lead);
                 utf8.lead -= (gssize)n; /* counted from the start of the next buffer */
             }
+        } else if (cp1252_ok) {
+            undefined = check_1252(buf, n);
         }
-        if (cp1252_ok) {
-            gsize bad = check_1252(buf, n);
-            if (bad < n) {
-                cp1252_ok = FALSE;
-                cp1252_byte = buf[bad];
-                cp1252_bad = position_at(&place, buf, bad);
-            }
+        if (cp1252_ok && undefined < n) {
+            cp1252_ok = FALSE;
+            cp1252_byte = buf[undefined];
+            cp1252_bad = position_at(&place, buf, undefined);
         }
         if (!utf8_ok && !cp1252_ok)
             break;

@@ -606,6 +606,32 @@ static void test_csv__recovers_after_limits(void **state)
     }
 }
 
+/* An error between the CR and the LF of a line break inside quotes, or just after
+ * the CR: the line count stays right. */
+static void test_csv__recovers_inside_crlf(void **state)
+{
+    static const char too_long[] = "a\n\"x\r\ny\"\nb\n";
+    static const char nul[] = "a\n\"\r\0\nz\"\nb\n";
+    SurveyCsvOptions options = {.max_field = 2};
+    for (int chunked = 0; chunked < 2; chunked++) {
+        char **fields;
+        guint n;
+        g_autoptr(SurveyCsv) csv = open_csv(too_long, sizeof too_long - 1, chunked, &options);
+        next_ok(csv, &fields, &n);
+        expect_error(csv, SURVEY_ERROR_TOO_LARGE, "test.csv:2:1: field longer than 2 bytes");
+        next_ok(csv, &fields, &n);
+        assert_string_equal(fields[0], "b");
+        assert_int_equal(survey_csv_line(csv), 4);
+
+        g_autoptr(SurveyCsv) other = open_csv(nul, sizeof nul - 1, chunked, NULL);
+        next_ok(other, &fields, &n);
+        expect_error(other, SURVEY_ERROR_INVALID, "test.csv:3:1: NUL byte");
+        next_ok(other, &fields, &n);
+        assert_string_equal(fields[0], "b");
+        assert_int_equal(survey_csv_line(other), 5);
+    }
+}
+
 static void test_csv__unterminated_quote_ends_reading(void **state)
 {
     g_autoptr(SurveyCsv) csv = open_csv("a,b\n1,\"x\n2,3\n4,5\n", -1, FALSE, NULL);
@@ -646,6 +672,7 @@ int main(void)
         cmocka_unit_test(test_csv__very_long_field),
         cmocka_unit_test(test_csv__recovers_after_bad_record),
         cmocka_unit_test(test_csv__recovers_after_limits),
+        cmocka_unit_test(test_csv__recovers_inside_crlf),
         cmocka_unit_test(test_csv__unterminated_quote_ends_reading),
         cmocka_unit_test(test_csv__unnamed_input),
     };
