@@ -5,8 +5,13 @@
 const ApiCommand api_commands[] = {
     {"network", api_cli_network, "Add or list the local networks"},
     {"import", api_cli_import, "Import survey files (CSV or JSON) for a network"},
-    {"challenges", api_cli_challenges, "List the challenges, ranked"},
+    {"challenges", api_cli_challenges, "List the challenges, ranked by score (filters, pages)"},
+    {"show", api_cli_show, "Show a challenge: mentions, votes, reach, score breakdown"},
+    {"vote", api_cli_vote, "Record that a place supports a challenge"},
+    {"rescore", api_cli_rescore, "Recompute every stored score from scratch"},
     {"export", api_cli_export, "Export every mention (CSV or JSON)"},
     {"backup", api_cli_backup, "Copy the database to a file, online"},
+    {"serve", api_cli_serve, "Serve the HTTP API (JSON under /v1) until SIGTERM"},
+    {"token", api_cli_token, "Create, list or revoke the bearer tokens of the service"},
     {NULL},
 };

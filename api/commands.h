@@ -8,7 +8,12 @@
 int api_cli_network(ApiCli *cli, int argc, char **argv);    /* cli_network.c */
 int api_cli_import(ApiCli *cli, int argc, char **argv);     /* cli_import.c */
 int api_cli_challenges(ApiCli *cli, int argc, char **argv); /* cli_challenges.c */
+int api_cli_show(ApiCli *cli, int argc, char **argv);       /* cli_show.c */
+int api_cli_vote(ApiCli *cli, int argc, char **argv);       /* cli_vote.c */
+int api_cli_rescore(ApiCli *cli, int argc, char **argv);    /* cli_rescore.c */
 int api_cli_export(ApiCli *cli, int argc, char **argv);     /* cli_export.c */
 int api_cli_backup(ApiCli *cli, int argc, char **argv);     /* cli_backup.c */
+int api_cli_serve(ApiCli *cli, int argc, char **argv);      /* cli_serve.c */
+int api_cli_token(ApiCli *cli, int argc, char **argv);      /* cli_token.c */
 
 #endif

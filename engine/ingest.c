@@ -4,84 +4,12 @@
 
 #include <string.h>
 
+#include "engine/dedup.h"
 #include "engine/error.h"
 #include "engine/journal.h"
 #include "engine/network.h"
 #include "engine/score.h"
 #include "engine/text.h"
-
-/* ---- A map from 64-bit text hashes to challenge ids ----------------------
- * Open addressing, linear probing. Keys are hashes of normalised texts, so a
- * million distinct challenges cost 32 MiB at most instead of their texts; a
- * 64-bit collision among a million keys has odds of about 1 in 10^7. Key 0 marks
- * an empty slot (a text hashing to 0 is remapped to 1). */
-typedef struct {
-    guint64 *keys;
-    gint64 *values;
-    gsize capacity; /* a power of two */
-    gsize size;
-} IdMap;
-
-static guint64 text_hash(const char *text)
-{
-    guint64 h = 0xcbf29ce484222325ULL; /* FNV-1a, then a murmur3 finaliser */
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        h = (h ^ *p) * 0x100000001b3ULL;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h ? h : 1;
-}
-
-static void idmap_init(IdMap *map)
-{
-    map->capacity = 1024;
-    map->size = 0;
-    map->keys = g_new0(guint64, map->capacity);
-    map->values = g_new0(gint64, map->capacity);
-}
-
-static void idmap_clear(IdMap *map)
-{
-    g_free(map->keys);
-    g_free(map->values);
-    memset(map, 0, sizeof *map);
-}
-
-static gsize idmap_slot(const IdMap *map, guint64 key)
-{
-    gsize mask = map->capacity - 1;
-    gsize i = key & mask;
-    while (map->keys[i] && map->keys[i] != key)
-        i = (i + 1) & mask;
-    return i;
-}
-
-static gint64 idmap_get(const IdMap *map, guint64 key)
-{
-    return map->values[idmap_slot(map, key)];
-}
-
-static void idmap_put(IdMap *map, guint64 key, gint64 value)
-{
-    if ((map->size + 1) * 4 > map->capacity * 3) {
-        IdMap bigger = {g_new0(guint64, map->capacity * 2), g_new0(gint64, map->capacity * 2),
-                        map->capacity * 2, 0};
-        for (gsize i = 0; i < map->capacity; i++)
-            if (map->keys[i])
-                idmap_put(&bigger, map->keys[i], map->values[i]);
-        idmap_clear(map);
-        *map = bigger;
-    }
-    gsize i = idmap_slot(map, key);
-    if (!map->keys[i]) {
-        map->keys[i] = key;
-        map->size++;
-    }
-    map->values[i] = value;
-}
 
 /* ---- Ingest -------------------------------------------------------------- */
 
@@ -98,7 +26,7 @@ struct DefisIngest {
     char *now;
     GHashTable *places; /* name -> Place, this survey's places */
     GHashTable *touched; /* challenge ids this survey added mentions to */
-    IdMap challenges;   /* hash of normalised text -> challenge id */
+    DefisDedup *dedup;  /* places each mention in its challenge */
     DefisIngestReport report;
 };
 
@@ -106,7 +34,7 @@ static void ingest_free(DefisIngest *ingest)
 {
     g_hash_table_destroy(ingest->places);
     g_hash_table_destroy(ingest->touched);
-    idmap_clear(&ingest->challenges);
+    defis_dedup_free(ingest->dedup);
     g_free(ingest->network);
     g_free(ingest->actor);
     g_free(ingest->now);
@@ -158,7 +86,11 @@ DefisIngest *defis_ingest_begin(DefisStore *store, const DefisSurveyMeta *meta,
     ingest->now = defis_now();
     ingest->places = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     ingest->touched = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-    idmap_init(&ingest->challenges);
+    ingest->dedup = defis_dedup_new(store, meta->dedup, error);
+    if (!ingest->dedup) {
+        defis_ingest_abort(ingest);
+        return NULL;
+    }
 
     stmt = defis_store_stmt(store, DEFIS_SQL_SURVEY_INSERT);
     defis_stmt_bind_int(stmt, 1, network_id);
@@ -226,41 +158,6 @@ static gint64 place_id(DefisIngest *ingest, const char *name, gint64 members, GE
     return place->id;
 }
 
-/* The challenge that mentions normalised to NORM join, created with TITLE when
- * none exists yet. */
-static gint64 challenge_id(DefisIngest *ingest, const char *norm, const char *title,
-                           GError **error)
-{
-    guint64 key = text_hash(norm);
-    gint64 id = idmap_get(&ingest->challenges, key);
-    if (id) {
-        ingest->report.challenges_joined++;
-        return id;
-    }
-    DefisStmt *stmt = defis_store_stmt(ingest->store, DEFIS_SQL_CHALLENGE_BY_KEY);
-    defis_stmt_bind_text(stmt, 1, norm, -1);
-    gboolean row = FALSE;
-    if (!defis_stmt_step(stmt, &row, error))
-        return 0;
-    if (row) {
-        id = defis_stmt_int(stmt, 0);
-        defis_stmt_reset(stmt);
-        ingest->report.challenges_joined++;
-    } else {
-        stmt = defis_store_stmt(ingest->store, DEFIS_SQL_CHALLENGE_INSERT);
-        defis_stmt_bind_text(stmt, 1, title, -1);
-        defis_stmt_bind_text(stmt, 2, norm, -1);
-        defis_stmt_bind_text(stmt, 3, ingest->now, -1);
-        if (!defis_stmt_exec(stmt, error))
-            return 0;
-        id = defis_store_last_id(ingest->store);
-        ingest->report.challenges_created++;
-    }
-    idmap_put(&ingest->challenges, key, id);
-    g_hash_table_add(ingest->touched, g_memdup2(&id, sizeof id));
-    return id;
-}
-
 gboolean defis_ingest_add(DefisIngest *ingest, const DefisMentionIn *m, GError **error)
 {
     g_return_val_if_fail(ingest && m && m->place && m->text && m->raw_json, FALSE);
@@ -275,9 +172,16 @@ gboolean defis_ingest_add(DefisIngest *ingest, const DefisMentionIn *m, GError *
     if (!place)
         return FALSE;
     g_autofree char *norm = defis_text_fold(m->text, -1);
-    gint64 challenge = challenge_id(ingest, norm, m->text, error);
-    if (!challenge)
+    DefisPlacement placement;
+    if (!defis_dedup_place(ingest->dedup, m->text, norm, &placement, error))
         return FALSE;
+    gint64 challenge = placement.challenge_id;
+    if (placement.created)
+        ingest->report.challenges_created++;
+    else
+        ingest->report.challenges_joined++;
+    if (!g_hash_table_contains(ingest->touched, &challenge))
+        g_hash_table_add(ingest->touched, g_memdup2(&challenge, sizeof challenge));
 
     DefisStmt *stmt = defis_store_stmt(ingest->store, DEFIS_SQL_MENTION_INSERT);
     defis_stmt_bind_int(stmt, 1, ingest->report.survey_id);
@@ -294,7 +198,12 @@ gboolean defis_ingest_add(DefisIngest *ingest, const DefisMentionIn *m, GError *
     if (m->votes >= 0)
         defis_stmt_bind_int(stmt, 10, m->votes);
     defis_stmt_bind_text(stmt, 11, m->raw_json, -1);
-    if (!defis_stmt_exec(stmt, error))
+    defis_stmt_bind_int(stmt, 12, defis_dedup_norm_hash(norm));
+    if (!defis_stmt_exec(stmt, error)) {
+        defis_dedup_placement_clear(&placement);
+        return FALSE;
+    }
+    if (!defis_dedup_placed(ingest->dedup, defis_store_last_id(ingest->store), &placement, error))
         return FALSE;
     ingest->report.mentions++;
     return TRUE;

@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "engine/dedup.h"
 #include "engine/store.h"
 
 typedef struct DefisIngest DefisIngest;
@@ -24,6 +25,7 @@ typedef struct {
     const char *sha256;   /* lowercase hex digest of the file's bytes */
     gint64 respondents;   /* declared respondents, or -1 */
     const char *actor;    /* who imports: "cli:USER" or "token:ID" */
+    const DefisDedupSettings *dedup; /* NULL: the defaults */
 } DefisSurveyMeta;
 
 /* One challenge as one place wrote it. Strings are borrowed for the call. */

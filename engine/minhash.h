@@ -14,20 +14,24 @@
  * Candidates are then verified with the exact similarity of text.h; LSH only
  * has to avoid missing true duplicates while keeping the candidates few.
  *
- * K = 128, B = 42, R = 3 (rows 126 and 127 belong to no band; they still count
- * in the estimate). The S-curve climbs around (1/B)^(1/R) = 0.29:
+ * K = 128, B = 64, R = 2. The S-curve climbs around (1/B)^(1/R) = 0.125:
  *
- *   J     0.05   0.10   0.15   0.20   0.25   0.30   0.40   0.50   0.60
- *   P(J)  0.005  0.041  0.132  0.286  0.484  0.683  0.938  0.996  1.000
+ *   J     0.05   0.10   0.15   0.20   0.25   0.30   0.40   0.50
+ *   P(J)  0.148  0.474  0.767  0.927  0.984  0.998  1.000  1.000
  *
  * J here is the plain Jaccard over all the features of text.h (words, pairs,
  * 4-grams). On the French STS-B training pairs (tests/bench/stsb_eval.c), the
  * pairs that raters call the same (score >= 4) have a median J of 0.53 and a
- * tenth of them are under 0.27; with these bands 89 % of them become
- * candidates, against 0.33 % of random pairs of sentences. R = 4 (B = 32)
- * keeps only 74 % of the paraphrases; R = 2 (B = 64) keeps 98.5 % but makes
- * 2.8 % of random pairs candidates, eight times more work for the verifier.
- * Each signature is 512 bytes; each mention adds 42 band keys to the index.
+ * tenth of them are under 0.27: with these bands 98.5 % of them become
+ * candidates (42 bands of 3 rows: 89 %; 32 of 4: 74 %). The price is more
+ * chance candidates (2.8 % of random pairs of sentences against 0.33 %), which
+ * the deduplication bounds: it verifies only the challenges sharing the most
+ * band keys (dedup.h, max_candidates), so the work per mention stays the same
+ * whatever the size of the store. Clustering the STS-B sentences
+ * (tests/bench/dedup_eval.c) gains 2 points of F1 over 42 x 3, and a single
+ * row per band (B = 128) gains nothing more.
+ * Each signature is 512 bytes; each representative adds 64 band keys to the
+ * index.
  *
  * The hash functions derive from one fixed seed, so signatures and band keys
  * are the same on every run and machine, and may be stored. */
@@ -37,8 +41,8 @@
 #include <glib.h>
 
 #define DEFIS_MINHASH_K 128
-#define DEFIS_MINHASH_BANDS 42
-#define DEFIS_MINHASH_ROWS 3
+#define DEFIS_MINHASH_BANDS 64
+#define DEFIS_MINHASH_ROWS 2
 
 /* A signature: the minimum of each hash function over the features. A set with
  * no feature has every value G_MAXUINT32. */

@@ -1,15 +1,48 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* rank.h - challenges in ranked order, and the mentions behind them. */
+/* rank.h - challenges in ranked order (filters, cursors, previews), and the mentions behind them. */
 #ifndef DEFIS_RANK_H
 #define DEFIS_RANK_H
 
 #include "engine/common.h"
+#include "engine/settings.h"
 #include "engine/store.h"
 
-/* The open challenges, most supported first (distinct places, then mentions),
- * at most LIMIT: a new JSON object {"challenges": [{id, rank, title, mentions,
- * places, networks}, …]}. */
-json_t *defis_rank_list(DefisStore *store, gint64 limit, GError **error);
+/* The page size when a query names none, and the largest one allowed. */
+#define DEFIS_RANK_LIMIT_DEFAULT 20
+#define DEFIS_RANK_LIMIT_MAX 10000
+/* Longest theme, network, region or search text, in bytes. */
+#define DEFIS_RANK_TEXT_MAX 200
+
+/* One ranked query. Strings are borrowed for the call; NULL (or 0) leaves a
+ * filter out. The HTTP layer fills this from a query string as is: every field
+ * is checked here. */
+typedef struct {
+    const char *theme;   /* challenges with a mention of this theme (compared folded) */
+    const char *network; /* challenges supported in this network (its name) */
+    const char *region;  /* challenges supported in a network of this region */
+    gint64 min_networks; /* at least this many supporting networks (0..1000000) */
+    gint64 min_places;   /* at least this many supporting places (0..1000000) */
+    const char *search;  /* words of the titles or mentions (each a prefix, all needed) */
+    const char *after;   /* the "next" cursor of the previous page; NULL: first page */
+    gint64 limit;        /* 1..DEFIS_RANK_LIMIT_MAX; 0: DEFIS_RANK_LIMIT_DEFAULT */
+    gboolean breakdown;  /* add each challenge's score breakdown */
+    const DefisScoreSettings *settings; /* NULL: the stored scores (default settings) */
+} DefisRankQuery;
+
+/* The open challenges that pass QUERY's filters, best score first (ties: lower
+ * id first), one page: a new object
+ *   {"settings_version": V, "challenges": [{id, rank, title, score, votes,
+ *    mentions, reach: {networks, places, people}, themes: [...], breakdown?}],
+ *    "next": CURSOR or null}.
+ * The cursor is opaque; it holds the (score, id) of the page's last challenge,
+ * so the next page starts right after it whatever was inserted meanwhile. It is
+ * only valid for the same filters and settings.
+ * With SETTINGS, scores are computed from the stored per-network counts under
+ * them (a preview: nothing is written).
+ * Fails with DEFIS_ERROR_INVALID and a message starting with the parameter's
+ * name ("network: …", "after: …") for a bad filter, limit or cursor; unknown
+ * networks and regions are bad filters. */
+json_t *defis_rank_query(DefisStore *store, const DefisRankQuery *query, GError **error);
 
 /* One stored mention, its strings borrowed for the duration of the callback. */
 typedef struct {

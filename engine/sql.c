@@ -70,6 +70,146 @@ static const char *const migrations[] = {
     "  action TEXT NOT NULL,"
     "  payload TEXT NOT NULL"
     ") STRICT;",
+
+    /* 2: deduplication (engine/dedup.c). A mention's norm_hash finds its exact
+     * twins; locked marks a lead's decision that no rebuild may undo. The
+     * representatives of each challenge carry their features and are indexed by
+     * their LSH band keys. */
+    "ALTER TABLE mention ADD COLUMN norm_hash INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE mention ADD COLUMN locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1));"
+    "CREATE INDEX mention_norm_hash ON mention(norm_hash);"
+    "CREATE TABLE dedup_rep ("
+    "  mention_id INTEGER PRIMARY KEY REFERENCES mention(id),"
+    "  challenge_id INTEGER NOT NULL REFERENCES challenge(id),"
+    "  features BLOB NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX dedup_rep_challenge ON dedup_rep(challenge_id);"
+    "CREATE TABLE dedup_band ("
+    "  band INTEGER NOT NULL,"
+    "  mention_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (band, mention_id)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE dedup_review ("
+    "  a INTEGER NOT NULL REFERENCES challenge(id),"
+    "  b INTEGER NOT NULL REFERENCES challenge(id),"
+    "  similarity REAL NOT NULL,"
+    "  PRIMARY KEY (a, b),"
+    "  CHECK (a < b)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX dedup_review_b ON dedup_review(b);"
+    "CREATE TABLE dedup_dismissal ("
+    "  a INTEGER NOT NULL REFERENCES challenge(id),"
+    "  b INTEGER NOT NULL REFERENCES challenge(id),"
+    "  at TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  PRIMARY KEY (a, b),"
+    "  CHECK (a < b)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE merge_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  target INTEGER NOT NULL REFERENCES challenge(id),"
+    "  source INTEGER NOT NULL REFERENCES challenge(id),"
+    "  at TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  undone_at TEXT,"
+    "  undone_by TEXT"
+    ") STRICT;"
+    "CREATE INDEX merge_log_source ON merge_log(source);"
+    "CREATE TABLE dedup_df ("
+    "  feature INTEGER PRIMARY KEY,"
+    "  df INTEGER NOT NULL CHECK (df > 0)"
+    ") STRICT;"
+    "CREATE TABLE dedup_meta ("
+    "  key TEXT PRIMARY KEY,"
+    "  value INTEGER NOT NULL"
+    ") STRICT, WITHOUT ROWID;"
+    "INSERT INTO dedup_meta (key, value) VALUES ('documents', 0);"
+    "CREATE TABLE merge_move ("
+    "  merge_id INTEGER NOT NULL REFERENCES merge_log(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('mention', 'vote')),"
+    "  item_id INTEGER NOT NULL,"
+    "  from_challenge INTEGER NOT NULL,"
+    "  was_locked INTEGER NOT NULL,"
+    "  PRIMARY KEY (merge_id, kind, item_id)"
+    ") STRICT, WITHOUT ROWID;",
+
+    /* 3: bearer tokens of the HTTP service (engine/token.c). Only the SHA-256
+     * of a token is kept; a network token names its network. */
+    "CREATE TABLE token ("
+    "  id INTEGER PRIMARY KEY,"
+    "  sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),"
+    "  role TEXT NOT NULL CHECK (role IN ('network', 'lead', 'campaign')),"
+    "  network_id INTEGER REFERENCES network(id),"
+    "  label TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  created_by TEXT NOT NULL,"
+    "  revoked_at TEXT,"
+    "  CHECK ((role = 'network') = (network_id IS NOT NULL))"
+    ") STRICT;",
+    /* 4: scores and votes (engine/score.c, engine/vote.c, engine/rank.c). A vote
+     * is a place supporting a challenge outside a survey; like mention.challenge_id,
+     * vote.challenge_id names the current challenge (a merge moves votes), so one
+     * place may hold two votes of one challenge after a merge: no UNIQUE, scores
+     * count distinct places. The other tables are derived from mentions and votes
+     * by defis_score_refresh (no foreign keys: they never block a write of what
+     * they derive from, and `defis rescore` rebuilds them from scratch):
+     * score_network and score_place hold the respondents and members the stored
+     * scores were computed with, so a change is noticed and propagated. */
+    "CREATE TABLE vote ("
+    "  id INTEGER PRIMARY KEY,"
+    "  challenge_id INTEGER NOT NULL REFERENCES challenge(id),"
+    "  place_id INTEGER NOT NULL REFERENCES place(id),"
+    "  at TEXT NOT NULL,"
+    "  actor TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX vote_challenge ON vote(challenge_id, place_id);"
+    /* Covers the refresh's read of a challenge's supporters: no row lookups. */
+    "CREATE INDEX mention_support ON mention(challenge_id, place_id, importance, votes);"
+    "CREATE INDEX vote_place ON vote(place_id);"
+    "CREATE TABLE score_network ("
+    "  network_id INTEGER PRIMARY KEY,"
+    "  respondents INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE score_place ("
+    "  place_id INTEGER PRIMARY KEY,"
+    "  members INTEGER"
+    ") STRICT;"
+    "CREATE TABLE challenge_score ("
+    "  challenge_id INTEGER PRIMARY KEY,"
+    "  score REAL NOT NULL,"
+    "  votes INTEGER NOT NULL,"
+    "  networks INTEGER NOT NULL,"
+    "  places INTEGER NOT NULL,"
+    "  people INTEGER NOT NULL,"
+    "  mentions INTEGER NOT NULL,"
+    "  importance_sum INTEGER NOT NULL,"
+    "  importance_count INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX challenge_score_rank ON challenge_score(score DESC, challenge_id);"
+    "CREATE TABLE challenge_network_score ("
+    "  challenge_id INTEGER NOT NULL,"
+    "  network_id INTEGER NOT NULL,"
+    "  k INTEGER NOT NULL,"
+    "  places INTEGER NOT NULL,"
+    "  anonymous INTEGER NOT NULL,"
+    "  people INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  lower REAL NOT NULL,"
+    "  total REAL NOT NULL,"
+    "  PRIMARY KEY (challenge_id, network_id)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX challenge_network_rank ON challenge_network_score(network_id, total DESC,"
+    " challenge_id);"
+    "CREATE TABLE challenge_theme ("
+    "  challenge_id INTEGER NOT NULL,"
+    "  theme TEXT NOT NULL,"
+    "  label TEXT NOT NULL,"
+    "  total REAL NOT NULL,"
+    "  PRIMARY KEY (challenge_id, theme)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX challenge_theme_rank ON challenge_theme(theme, total DESC, challenge_id);"
+    "CREATE VIRTUAL TABLE challenge_search USING fts5(doc,"
+    " tokenize = 'unicode61 remove_diacritics 2');",
 };
 
 const char *defis_sql_migration(int version)
@@ -83,6 +223,21 @@ int defis_sql_migration_count(void)
 {
     return (int)G_N_ELEMENTS(migrations);
 }
+
+/* What every ranked page returns, and the filters every page shape checks (see
+ * DEFIS_SQL_RANK_* in sql.h for the parameters). */
+#define RANK_COLUMNS                                                                           \
+    "SELECT cs.challenge_id, c.title, cs.score, cs.votes, cs.networks, cs.places, cs.people," \
+    " cs.mentions, cs.importance_sum, cs.importance_count"
+#define RANK_FILTERS                                                                           \
+    " AND c.state = 'open' AND cs.networks >= ?4 AND cs.places >= ?5"                          \
+    " AND (?6 IS NULL OR EXISTS (SELECT 1 FROM challenge_network_score f"                      \
+    "   WHERE f.challenge_id = cs.challenge_id AND f.network_id = ?6))"                        \
+    " AND (?7 IS NULL OR EXISTS (SELECT 1 FROM challenge_theme f"                              \
+    "   WHERE f.challenge_id = cs.challenge_id AND f.theme = ?7))"                             \
+    " AND (?8 IS NULL OR EXISTS (SELECT 1 FROM challenge_network_score f"                      \
+    "   JOIN network n ON n.id = f.network_id"                                                 \
+    "   WHERE f.challenge_id = cs.challenge_id AND n.region = ?8))"
 
 /* ---- Statements ---------------------------------------------------------- */
 static const char *const statements[DEFIS_SQL_COUNT] = {
@@ -114,7 +269,8 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
         "INSERT INTO challenge (title, key, created_at) VALUES (?1, ?2, ?3)",
     [DEFIS_SQL_MENTION_INSERT] =
         "INSERT INTO mention (survey_id, place_id, challenge_id, line, text, norm, theme,"
-        " importance, members, votes, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        " importance, members, votes, raw, norm_hash)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [DEFIS_SQL_CHALLENGES_RANKED] =
         "SELECT c.id, c.title, count(*) AS mentions,"
         "  count(DISTINCT m.place_id) AS places,"
@@ -129,8 +285,293 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
         " FROM mention m JOIN place p ON p.id = m.place_id"
         " JOIN network n ON n.id = p.network_id ORDER BY m.id",
 
+    /* ---- deduplication (engine/dedup.c) ---- */
+    [DEFIS_SQL_DEDUP_TWIN] =
+        "SELECT challenge_id FROM mention WHERE norm_hash = ?1 AND norm = ?2 ORDER BY id LIMIT 1",
+    /* The challenges whose representatives share band keys with a mention, those
+     * sharing most first: the more bands two signatures share, the closer they are. */
+    [DEFIS_SQL_DEDUP_CANDIDATES] =
+        "SELECT r.challenge_id, count(*) AS hits FROM dedup_band b"
+        " JOIN dedup_rep r ON r.mention_id = b.mention_id"
+        " WHERE b.band IN (SELECT value FROM json_each(?1))"
+        " GROUP BY r.challenge_id ORDER BY hits DESC, r.challenge_id LIMIT ?2",
+    [DEFIS_SQL_DEDUP_REPS_OF] =
+        "SELECT mention_id, features FROM dedup_rep WHERE challenge_id = ?1 ORDER BY mention_id",
+    [DEFIS_SQL_DEDUP_REP_INSERT] =
+        "INSERT INTO dedup_rep (mention_id, challenge_id, features) VALUES (?1, ?2, ?3)",
+    [DEFIS_SQL_DEDUP_BAND_INSERT] =
+        "INSERT OR IGNORE INTO dedup_band (band, mention_id) VALUES (?1, ?2)",
+    [DEFIS_SQL_DEDUP_REVIEW_UPSERT] =
+        "INSERT INTO dedup_review (a, b, similarity) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT (a, b) DO UPDATE SET similarity = max(similarity, excluded.similarity)",
+    [DEFIS_SQL_DEDUP_REVIEW_LIST] =
+        "SELECT r.a, r.b, r.similarity, ca.title, cb.title,"
+        "  (SELECT count(*) FROM mention WHERE challenge_id = r.a),"
+        "  (SELECT count(*) FROM mention WHERE challenge_id = r.b)"
+        " FROM dedup_review r"
+        " JOIN challenge ca ON ca.id = r.a AND ca.state = 'open'"
+        " JOIN challenge cb ON cb.id = r.b AND cb.state = 'open'"
+        " WHERE NOT EXISTS (SELECT 1 FROM dedup_dismissal d WHERE d.a = r.a AND d.b = r.b)"
+        " ORDER BY r.similarity DESC, r.a, r.b LIMIT ?1",
+    [DEFIS_SQL_DEDUP_REVIEW_DELETE] = "DELETE FROM dedup_review WHERE a = ?1 AND b = ?2",
+    [DEFIS_SQL_DEDUP_DISMISS] =
+        "INSERT INTO dedup_dismissal (a, b, at, actor) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (a, b) DO NOTHING",
+    [DEFIS_SQL_DEDUP_IS_DISMISSED] = "SELECT 1 FROM dedup_dismissal WHERE a = ?1 AND b = ?2",
+    [DEFIS_SQL_CHALLENGE_GET] =
+        "SELECT id, title, state, merged_into,"
+        "  (SELECT count(*) FROM mention WHERE challenge_id = ?1)"
+        " FROM challenge WHERE id = ?1",
+    [DEFIS_SQL_CHALLENGE_SET_STATE] =
+        "UPDATE challenge SET state = ?2, merged_into = ?3 WHERE id = ?1",
+    [DEFIS_SQL_CHALLENGE_SET_TITLE] = "UPDATE challenge SET title = ?2 WHERE id = ?1",
+    [DEFIS_SQL_CHALLENGE_DELETE] = "DELETE FROM challenge WHERE id = ?1",
+    [DEFIS_SQL_MENTIONS_LOCK] = "UPDATE mention SET locked = 1 WHERE challenge_id = ?1",
+    [DEFIS_SQL_MENTION_GET] =
+        "SELECT id, challenge_id, text, norm, locked FROM mention WHERE id = ?1",
+    [DEFIS_SQL_MENTION_MOVE] = "UPDATE mention SET challenge_id = ?2, locked = 1 WHERE id = ?1",
+    [DEFIS_SQL_MENTION_ASSIGN] = "UPDATE mention SET challenge_id = ?2 WHERE id = ?1",
+    [DEFIS_SQL_REP_MOVE] = "UPDATE dedup_rep SET challenge_id = ?2 WHERE mention_id = ?1",
+    [DEFIS_SQL_REPS_MOVE_ALL] = "UPDATE dedup_rep SET challenge_id = ?2 WHERE challenge_id = ?1",
+    [DEFIS_SQL_MERGE_LOG_INSERT] =
+        "INSERT INTO merge_log (target, source, at, actor) VALUES (?1, ?2, ?3, ?4)",
+    /* Both sides are recorded: the source's mentions to move back, the target's
+     * to give back the lock flags they had. */
+    [DEFIS_SQL_MERGE_RECORD_MENTIONS] =
+        "INSERT INTO merge_move (merge_id, kind, item_id, from_challenge, was_locked)"
+        " SELECT ?1, 'mention', id, challenge_id, locked FROM mention"
+        " WHERE challenge_id IN (?2, ?3)",
+    [DEFIS_SQL_MERGE_MOVE_MENTIONS] =
+        "UPDATE mention SET challenge_id = ?1, locked = 1 WHERE challenge_id IN (?1, ?2)",
+    [DEFIS_SQL_MERGE_LAST] =
+        "SELECT id, target FROM merge_log WHERE source = ?1 AND undone_at IS NULL"
+        " ORDER BY id DESC LIMIT 1",
+    [DEFIS_SQL_UNMERGE_STRAYS] =
+        "SELECT count(*) FROM merge_move mm JOIN mention m ON m.id = mm.item_id"
+        " WHERE mm.merge_id = ?1 AND mm.kind = 'mention' AND m.challenge_id != ?2",
+    [DEFIS_SQL_UNMERGE_MENTIONS] =
+        "UPDATE mention SET challenge_id = mm.from_challenge, locked = mm.was_locked"
+        " FROM merge_move mm"
+        " WHERE mm.merge_id = ?1 AND mm.kind = 'mention' AND mention.id = mm.item_id",
+    [DEFIS_SQL_UNMERGE_REPS] =
+        "UPDATE dedup_rep SET challenge_id = m.challenge_id FROM mention m"
+        " WHERE m.id = dedup_rep.mention_id AND dedup_rep.challenge_id = ?1",
+    [DEFIS_SQL_MERGE_LOG_UNDO] =
+        "UPDATE merge_log SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
+    [DEFIS_SQL_DEDUP_DF_GET] = "SELECT df FROM dedup_df WHERE feature = ?1",
+    [DEFIS_SQL_DEDUP_DF_ADD] =
+        "INSERT INTO dedup_df (feature, df) VALUES (?1, 1)"
+        " ON CONFLICT (feature) DO UPDATE SET df = df + 1",
+    [DEFIS_SQL_DEDUP_DOCUMENTS_GET] = "SELECT value FROM dedup_meta WHERE key = 'documents'",
+    [DEFIS_SQL_DEDUP_DOCUMENTS_SET] = "UPDATE dedup_meta SET value = ?1 WHERE key = 'documents'",
+    [DEFIS_SQL_REBUILD_CLEAR_DF] = "DELETE FROM dedup_df",
+    [DEFIS_SQL_REBUILD_CLEAR_BANDS] = "DELETE FROM dedup_band",
+    [DEFIS_SQL_REBUILD_CLEAR_REPS] = "DELETE FROM dedup_rep",
+    [DEFIS_SQL_REBUILD_CLEAR_REVIEW] = "DELETE FROM dedup_review",
+    [DEFIS_SQL_REBUILD_OLD_CREATE] =
+        "CREATE TEMP TABLE IF NOT EXISTS rebuild_old ("
+        "  mention_id INTEGER PRIMARY KEY, challenge_id INTEGER NOT NULL)",
+    [DEFIS_SQL_REBUILD_OLD_CLEAR] = "DELETE FROM temp.rebuild_old",
+    [DEFIS_SQL_REBUILD_OLD_FILL] =
+        "INSERT INTO temp.rebuild_old SELECT id, challenge_id FROM mention WHERE locked = 0",
+    [DEFIS_SQL_REBUILD_LOCKED] =
+        "SELECT id, challenge_id, text, norm FROM mention WHERE locked = 1"
+        " ORDER BY challenge_id, norm, text, id",
+    [DEFIS_SQL_REBUILD_UNLOCKED] =
+        "SELECT m.id, m.text, m.norm, m.norm_hash FROM mention m"
+        " JOIN place p ON p.id = m.place_id JOIN network n ON n.id = p.network_id"
+        " WHERE m.locked = 0 ORDER BY m.norm, m.text, n.name, p.name, m.line, m.id",
+    [DEFIS_SQL_REBUILD_MAX_CHALLENGE] = "SELECT coalesce(max(id), 0) FROM challenge",
+    [DEFIS_SQL_REBUILD_OVERLAP] =
+        "SELECT m.challenge_id, o.challenge_id, count(*) AS shared FROM mention m"
+        " JOIN temp.rebuild_old o ON o.mention_id = m.id"
+        " JOIN challenge c ON c.id = o.challenge_id"
+        " WHERE m.challenge_id >= ?1 AND c.state = 'open'"
+        " AND NOT EXISTS (SELECT 1 FROM mention l WHERE l.challenge_id = o.challenge_id)"
+        " GROUP BY m.challenge_id, o.challenge_id"
+        " ORDER BY shared DESC, m.challenge_id, o.challenge_id",
+    [DEFIS_SQL_REBUILD_RENUMBER] = "UPDATE mention SET challenge_id = ?2 WHERE challenge_id = ?1",
+    [DEFIS_SQL_REBUILD_ORPHANS] =
+        "SELECT c.id, (SELECT m.challenge_id FROM temp.rebuild_old o"
+        "   JOIN mention m ON m.id = o.mention_id WHERE o.challenge_id = c.id"
+        "   GROUP BY m.challenge_id ORDER BY count(*) DESC, m.challenge_id LIMIT 1)"
+        " FROM challenge c WHERE c.state = 'open'"
+        " AND NOT EXISTS (SELECT 1 FROM mention m WHERE m.challenge_id = c.id)",
+    [DEFIS_SQL_REBUILD_OPEN_COUNT] = "SELECT count(*) FROM challenge WHERE state = 'open'",
+    [DEFIS_SQL_REBUILD_TOUCHED] =
+        "SELECT challenge_id FROM temp.rebuild_old UNION SELECT challenge_id FROM mention",
+
     [DEFIS_SQL_JOURNAL_INSERT] =
         "INSERT INTO journal (at, actor, action, payload) VALUES (?1, ?2, ?3, ?4)",
+
+    /* tokens (engine/token.c) */
+    [DEFIS_SQL_TOKEN_INSERT] =
+        "INSERT INTO token (sha256, role, network_id, label, created_at, created_by)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [DEFIS_SQL_TOKEN_BY_SHA] =
+        "SELECT t.id, t.sha256, t.role, t.network_id, n.name, t.label, t.created_at,"
+        " t.created_by, t.revoked_at FROM token t LEFT JOIN network n ON n.id = t.network_id"
+        " WHERE t.sha256 = ?1",
+    [DEFIS_SQL_TOKEN_BY_ID] = "SELECT id, revoked_at FROM token WHERE id = ?1",
+    [DEFIS_SQL_TOKEN_LIST] =
+        "SELECT t.id, t.role, n.name, t.label, t.created_at, t.created_by, t.revoked_at"
+        " FROM token t LEFT JOIN network n ON n.id = t.network_id ORDER BY t.id",
+    [DEFIS_SQL_TOKEN_REVOKE] =
+        "UPDATE token SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+    /* ---- scores, votes and ranking (engine/score.c, engine/vote.c, engine/rank.c) ---- */
+    /* A network's respondents N: the most any of its surveys declared, or its known
+     * places when there are more (places that answered or voted). */
+    [DEFIS_SQL_SCORE_NETWORKS] =
+        "SELECT n.id, n.name, n.region,"
+        "  max(coalesce((SELECT max(s.respondents) FROM survey s WHERE s.network_id = n.id), 0),"
+        "      (SELECT count(*) FROM place p WHERE p.network_id = n.id)),"
+        "  sn.respondents"
+        " FROM network n LEFT JOIN score_network sn ON sn.network_id = n.id ORDER BY n.id",
+    [DEFIS_SQL_SCORE_NETWORK_SET] =
+        "INSERT INTO score_network (network_id, respondents) VALUES (?1, ?2)"
+        " ON CONFLICT (network_id) DO UPDATE SET respondents = excluded.respondents",
+    [DEFIS_SQL_SCORE_PLACES_CHANGED] =
+        "SELECT p.id, p.members FROM place p LEFT JOIN score_place sp ON sp.place_id = p.id"
+        " WHERE sp.place_id IS NULL OR sp.members IS NOT p.members",
+    [DEFIS_SQL_SCORE_PLACE_SET] =
+        "INSERT INTO score_place (place_id, members) VALUES (?1, ?2)"
+        " ON CONFLICT (place_id) DO UPDATE SET members = excluded.members",
+    [DEFIS_SQL_SCORE_PLACE_CHALLENGES] =
+        "SELECT challenge_id FROM mention WHERE place_id = ?1"
+        " UNION SELECT challenge_id FROM vote WHERE place_id = ?1",
+    [DEFIS_SQL_SCORE_DELETE_IDS] =
+        "DELETE FROM challenge_score WHERE challenge_id IN (SELECT value FROM json_each(?1))",
+    [DEFIS_SQL_SCORE_NETWORK_DELETE_IDS] =
+        "DELETE FROM challenge_network_score"
+        " WHERE challenge_id IN (SELECT value FROM json_each(?1))",
+    [DEFIS_SQL_SCORE_THEME_DELETE_IDS] =
+        "DELETE FROM challenge_theme WHERE challenge_id IN (SELECT value FROM json_each(?1))",
+    [DEFIS_SQL_SCORE_SEARCH_DELETE_IDS] =
+        "DELETE FROM challenge_search WHERE rowid IN (SELECT value FROM json_each(?1))",
+    [DEFIS_SQL_SCORE_DELETE_ALL] = "DELETE FROM challenge_score",
+    [DEFIS_SQL_SCORE_NETWORK_DELETE_ALL] = "DELETE FROM challenge_network_score",
+    [DEFIS_SQL_SCORE_THEME_DELETE_ALL] = "DELETE FROM challenge_theme",
+    [DEFIS_SQL_SCORE_SEARCH_DELETE_ALL] = "DELETE FROM challenge_search",
+    [DEFIS_SQL_SCORE_RESPONDENTS_DELETE_ALL] = "DELETE FROM score_network",
+    [DEFIS_SQL_SCORE_MEMBERS_DELETE_ALL] = "DELETE FROM score_place",
+    /* One row per (challenge, supporting place): its mentions, the most supporters a
+     * survey tool counted on one of them, its highest importance. */
+    [DEFIS_SQL_SCORE_SUPPORT_IDS] =
+        "SELECT s.challenge_id, p.network_id, s.place_id, coalesce(p.members, 0),"
+        "  count(s.mention), max(s.votes), max(s.importance)"
+        " FROM (SELECT challenge_id, place_id, 1 AS mention, votes, importance FROM mention"
+        "         WHERE challenge_id IN (SELECT value FROM json_each(?1))"
+        "       UNION ALL SELECT challenge_id, place_id, NULL, NULL, NULL FROM vote"
+        "         WHERE challenge_id IN (SELECT value FROM json_each(?1))) s"
+        " JOIN place p ON p.id = s.place_id"
+        " GROUP BY s.challenge_id, s.place_id ORDER BY s.challenge_id, p.network_id, s.place_id",
+    [DEFIS_SQL_SCORE_SUPPORT_ALL] =
+        "SELECT s.challenge_id, p.network_id, s.place_id, coalesce(p.members, 0),"
+        "  count(s.mention), max(s.votes), max(s.importance)"
+        " FROM (SELECT challenge_id, place_id, 1 AS mention, votes, importance FROM mention"
+        "       UNION ALL SELECT challenge_id, place_id, NULL, NULL, NULL FROM vote) s"
+        " JOIN place p ON p.id = s.place_id"
+        " GROUP BY s.challenge_id, s.place_id ORDER BY s.challenge_id, p.network_id, s.place_id",
+    [DEFIS_SQL_SCORE_INSERT] =
+        "INSERT INTO challenge_score (challenge_id, score, votes, networks, places, people,"
+        " mentions, importance_sum, importance_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [DEFIS_SQL_SCORE_NETWORK_INSERT] =
+        "INSERT INTO challenge_network_score (challenge_id, network_id, k, places, anonymous,"
+        " people, n, lower, total) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [DEFIS_SQL_SCORE_THEMES_IDS] =
+        "SELECT challenge_id, theme FROM mention"
+        " WHERE challenge_id IN (SELECT value FROM json_each(?1)) AND theme IS NOT NULL"
+        " ORDER BY challenge_id, id",
+    [DEFIS_SQL_SCORE_THEMES_ALL] =
+        "SELECT challenge_id, theme FROM mention WHERE theme IS NOT NULL ORDER BY challenge_id, id",
+    [DEFIS_SQL_SCORE_THEME_INSERT] =
+        "INSERT OR IGNORE INTO challenge_theme (challenge_id, theme, label, total)"
+        " SELECT ?1, ?2, ?3, score FROM challenge_score WHERE challenge_id = ?1",
+    [DEFIS_SQL_SCORE_TEXTS_IDS] =
+        "SELECT challenge_id, min(text) FROM mention"
+        " WHERE challenge_id IN (SELECT value FROM json_each(?1))"
+        " GROUP BY challenge_id, norm ORDER BY challenge_id, norm",
+    [DEFIS_SQL_SCORE_TEXTS_ALL] =
+        "SELECT challenge_id, min(text) FROM mention"
+        " GROUP BY challenge_id, norm ORDER BY challenge_id, norm",
+    [DEFIS_SQL_SCORE_SEARCH_INSERT] = "INSERT INTO challenge_search (rowid, doc) VALUES (?1, ?2)",
+    [DEFIS_SQL_SCORE_AFFECTED] =
+        "SELECT cn.challenge_id, cn.network_id, cn.places + cn.anonymous, cs.places,"
+        "  cs.networks, cs.importance_sum, cs.importance_count"
+        " FROM challenge_network_score cn JOIN challenge_score cs"
+        "  ON cs.challenge_id = cn.challenge_id"
+        " WHERE cn.challenge_id IN (SELECT challenge_id FROM challenge_network_score"
+        "   WHERE network_id IN (SELECT value FROM json_each(?1)))"
+        " ORDER BY cn.challenge_id, cn.network_id",
+    [DEFIS_SQL_SCORE_NETWORK_UPDATE] =
+        "UPDATE challenge_network_score SET k = ?3, n = ?4, lower = ?5, total = ?6"
+        " WHERE challenge_id = ?1 AND network_id = ?2",
+    [DEFIS_SQL_SCORE_UPDATE] = "UPDATE challenge_score SET score = ?2 WHERE challenge_id = ?1",
+    [DEFIS_SQL_SCORE_THEME_UPDATE] =
+        "UPDATE challenge_theme SET total = ?2 WHERE challenge_id = ?1",
+    [DEFIS_SQL_SCORE_GET] =
+        "SELECT score, votes, networks, places, people, mentions, importance_sum,"
+        " importance_count FROM challenge_score WHERE challenge_id = ?1",
+    [DEFIS_SQL_SCORE_BREAKDOWN] =
+        "SELECT cn.network_id, n.name, cn.k, cn.places, cn.anonymous, cn.people, cn.n, cn.lower"
+        " FROM challenge_network_score cn JOIN network n ON n.id = cn.network_id"
+        " WHERE cn.challenge_id = ?1 ORDER BY cn.network_id",
+    [DEFIS_SQL_SCORE_ROWS_ALL] =
+        "SELECT cn.challenge_id, cn.network_id, cn.k, cn.n, cs.places, cs.networks,"
+        "  cs.importance_sum, cs.importance_count"
+        " FROM challenge_network_score cn JOIN challenge_score cs"
+        "  ON cs.challenge_id = cn.challenge_id ORDER BY cn.challenge_id, cn.network_id",
+    [DEFIS_SQL_SCORE_THEMES_OF] =
+        "SELECT label FROM challenge_theme WHERE challenge_id = ?1 ORDER BY theme",
+    [DEFIS_SQL_SCORE_CHALLENGE] =
+        "SELECT id, title, state, merged_into, created_at FROM challenge WHERE id = ?1",
+    [DEFIS_SQL_SCORE_MENTIONS_OF] =
+        "SELECT m.id, n.name, p.name, m.text, m.theme, m.importance, m.votes, m.survey_id,"
+        " m.line FROM mention m JOIN place p ON p.id = m.place_id"
+        " JOIN network n ON n.id = p.network_id WHERE m.challenge_id = ?1 ORDER BY m.id",
+    [DEFIS_SQL_SCORE_VOTES_OF] =
+        "SELECT v.id, n.name, p.name, v.at, v.actor FROM vote v"
+        " JOIN place p ON p.id = v.place_id JOIN network n ON n.id = p.network_id"
+        " WHERE v.challenge_id = ?1 ORDER BY v.id",
+    [DEFIS_SQL_VOTE_FIND] = "SELECT id FROM vote WHERE challenge_id = ?1 AND place_id = ?2 LIMIT 1",
+    [DEFIS_SQL_VOTE_INSERT] =
+        "INSERT INTO vote (challenge_id, place_id, at, actor) VALUES (?1, ?2, ?3, ?4)",
+    /* Each page shape walks one index in ranked order (score, or the copy of the
+     * score kept beside a network or a theme) and checks the other filters row by
+     * row; CROSS JOIN keeps SQLite from walking another way. */
+    [DEFIS_SQL_RANK_ALL_TIE] = RANK_COLUMNS
+        " FROM challenge_score cs JOIN challenge c ON c.id = cs.challenge_id"
+        " WHERE cs.score = ?1 AND cs.challenge_id > ?2" RANK_FILTERS
+        " ORDER BY cs.score DESC, cs.challenge_id LIMIT ?3",
+    [DEFIS_SQL_RANK_ALL_NEXT] = RANK_COLUMNS
+        " FROM challenge_score cs JOIN challenge c ON c.id = cs.challenge_id"
+        " WHERE cs.score < ?1" RANK_FILTERS " ORDER BY cs.score DESC, cs.challenge_id LIMIT ?3",
+    [DEFIS_SQL_RANK_NETWORK_TIE] = RANK_COLUMNS
+        " FROM challenge_network_score d CROSS JOIN challenge_score cs"
+        "  ON cs.challenge_id = d.challenge_id JOIN challenge c ON c.id = cs.challenge_id"
+        " WHERE d.network_id = ?6 AND d.total = ?1 AND d.challenge_id > ?2" RANK_FILTERS
+        " ORDER BY d.total DESC, d.challenge_id LIMIT ?3",
+    [DEFIS_SQL_RANK_NETWORK_NEXT] = RANK_COLUMNS
+        " FROM challenge_network_score d CROSS JOIN challenge_score cs"
+        "  ON cs.challenge_id = d.challenge_id JOIN challenge c ON c.id = cs.challenge_id"
+        " WHERE d.network_id = ?6 AND d.total < ?1" RANK_FILTERS
+        " ORDER BY d.total DESC, d.challenge_id LIMIT ?3",
+    [DEFIS_SQL_RANK_THEME_TIE] = RANK_COLUMNS
+        " FROM challenge_theme d CROSS JOIN challenge_score cs"
+        "  ON cs.challenge_id = d.challenge_id JOIN challenge c ON c.id = cs.challenge_id"
+        " WHERE d.theme = ?7 AND d.total = ?1 AND d.challenge_id > ?2" RANK_FILTERS
+        " ORDER BY d.total DESC, d.challenge_id LIMIT ?3",
+    [DEFIS_SQL_RANK_THEME_NEXT] = RANK_COLUMNS
+        " FROM challenge_theme d CROSS JOIN challenge_score cs"
+        "  ON cs.challenge_id = d.challenge_id JOIN challenge c ON c.id = cs.challenge_id"
+        " WHERE d.theme = ?7 AND d.total < ?1" RANK_FILTERS
+        " ORDER BY d.total DESC, d.challenge_id LIMIT ?3",
+    [DEFIS_SQL_RANK_SEARCH] = RANK_COLUMNS
+        " FROM challenge_search s CROSS JOIN challenge_score cs ON cs.challenge_id = s.rowid"
+        " JOIN challenge c ON c.id = cs.challenge_id"
+        " WHERE challenge_search MATCH ?9"
+        "  AND (cs.score < ?1 OR (cs.score = ?1 AND cs.challenge_id > ?2))" RANK_FILTERS
+        " ORDER BY cs.score DESC, cs.challenge_id LIMIT ?3",
 };
 
 const char *defis_sql_text(DefisSql id)

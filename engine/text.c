@@ -575,6 +575,7 @@ void defis_features_free(DefisFeatures *features)
     if (!features)
         return;
     g_free(features->hashes);
+    g_free(features->weights);
     g_free(features);
 }
 
@@ -597,6 +598,16 @@ double defis_features_jaccard(const DefisFeatures *a, const DefisFeatures *b)
     return all ? (double)common / (double)all : 0.0;
 }
 
+void defis_features_weigh(DefisFeatures *features, DefisFeatureWeightFunc weight,
+                          gpointer user_data)
+{
+    g_return_if_fail(features != NULL && weight != NULL);
+    g_free(features->weights);
+    features->weights = g_new(double, MAX(features->n, 1));
+    for (gsize i = 0; i < features->n; i++)
+        features->weights[i] = weight(features->hashes[i], user_data);
+}
+
 double defis_features_similarity(const DefisFeatures *a, const DefisFeatures *b,
                                  const DefisSimilarity *similarity)
 {
@@ -607,18 +618,26 @@ double defis_features_similarity(const DefisFeatures *a, const DefisFeatures *b,
     while (i < a->n || j < b->n) {
         guint64 feature;
         gboolean shared = FALSE;
+        double w = -1.0;
         if (j >= b->n || (i < a->n && a->hashes[i] < b->hashes[j])) {
+            if (a->weights)
+                w = a->weights[i];
             feature = a->hashes[i++];
         } else if (i >= a->n || a->hashes[i] > b->hashes[j]) {
+            if (b->weights)
+                w = b->weights[j];
             feature = b->hashes[j++];
         } else {
+            if (a->weights && b->weights)
+                w = (a->weights[i] + b->weights[j]) / 2;
             feature = a->hashes[i];
             shared = TRUE;
             i++;
             j++;
         }
         DefisFeatureKind kind = MIN(defis_feature_kind(feature), DEFIS_FEATURE_NGRAM);
-        double w = chosen.weight ? chosen.weight(feature, chosen.user_data) : 1.0;
+        if (w < 0)
+            w = chosen.weight ? chosen.weight(feature, chosen.user_data) : 1.0;
         all[kind] += w;
         if (shared)
             common[kind] += w;

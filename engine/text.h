@@ -100,6 +100,7 @@ typedef struct {
     guint64 *hashes;
     gsize n;
     gsize count[DEFIS_FEATURE_KINDS];
+    double *weights; /* NULL, or the weight of each hash, set by defis_features_weigh */
 } DefisFeatures;
 
 /* The features of INPUT (raw text, LEN bytes or -1) with TEXT's options. Never
@@ -147,6 +148,13 @@ typedef struct {
  * every variant there: pass one when document frequencies are at hand. */
 #define DEFIS_SIMILARITY_DEFAULT                                                                   \
     ((DefisSimilarity){.kind_weight = {0.5, 0.1, 0.4}, .weight = NULL, .user_data = NULL})
+
+/* Computes once the weight of each feature of FEATURES with WEIGHT and keeps it:
+ * defis_features_similarity then uses these weights instead of calling its
+ * WEIGHT for every feature of every comparison (for a shared feature, the mean
+ * of both sides' weights). */
+void defis_features_weigh(DefisFeatures *features, DefisFeatureWeightFunc weight,
+                          gpointer user_data);
 
 /* The similarity of A and B in [0, 1] under SIMILARITY (NULL for
  * DEFIS_SIMILARITY_DEFAULT); 0 when both are empty. Symmetric. */

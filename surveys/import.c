@@ -253,6 +253,7 @@ static gboolean import_source(DefisStore *store, const Source *source, const cha
             .sha256 = scan.sha256,
             .respondents = respondents,
             .actor = options->actor,
+            .dedup = options->dedup,
         };
         DefisIngestReport ingested;
         gboolean duplicate = FALSE;

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include "engine/common.h"
 
+#include "engine/dedup.h"
 #include "engine/store.h"
 
 typedef struct {
@@ -27,6 +28,7 @@ typedef struct {
     const char *format;  /* "csv", "json", or NULL to tell from the name, then the content */
     const char *title;   /* NULL: the JSON survey title, else the file's name */
     const char *actor;   /* who imports, for the journal */
+    const DefisDedupSettings *dedup; /* NULL: the defaults */
     SurveyLimits limits;
 } SurveyImportOptions;
 

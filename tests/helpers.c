@@ -4,6 +4,7 @@
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 
 const char *test_shared_data(void)
@@ -103,4 +104,56 @@ int test_defis(const char *db, char **out, char **err, ...)
     else
         g_free(e);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+GSubprocess *test_serve_start(const char *db, const char *log_path, guint16 *port, ...)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)test_defis_bin());
+    g_ptr_array_add(argv, (gpointer) "--db");
+    g_ptr_array_add(argv, (gpointer)db);
+    g_ptr_array_add(argv, (gpointer) "serve");
+    g_ptr_array_add(argv, (gpointer) "--listen");
+    g_ptr_array_add(argv, (gpointer) "127.0.0.1:0");
+    va_list ap;
+    va_start(ap, port);
+    const char *arg;
+    while ((arg = va_arg(ap, const char *)))
+        g_ptr_array_add(argv, (gpointer)arg);
+    va_end(ap);
+    g_ptr_array_add(argv, NULL);
+
+    g_autoptr(GSubprocessLauncher) launcher =
+        g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+    g_subprocess_launcher_set_stderr_file_path(launcher, log_path);
+    GError *error = NULL;
+    GSubprocess *server =
+        g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, &error);
+    if (!server)
+        fail_msg("cannot start %s serve: %s", test_defis_bin(), error->message);
+    g_autoptr(GDataInputStream) out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(server));
+    g_autofree char *line = g_data_input_stream_read_line(out, NULL, NULL, &error);
+    const char *colon = line ? strrchr(line, ':') : NULL;
+    guint64 value = 0;
+    if (!line || !g_str_has_prefix(line, "listening on http://") || !colon ||
+        !g_ascii_string_to_unsigned(colon + 1, 10, 1, 65535, &value, NULL)) {
+        g_autofree char *log = NULL;
+        g_file_get_contents(log_path, &log, NULL, NULL);
+        fail_msg("defis serve did not start: %s\n%s", line ? line : "(no line)",
+                 log ? log : "");
+    }
+    *port = (guint16)value;
+    return server;
+}
+
+int test_serve_stop(GSubprocess *server, int signal)
+{
+    g_subprocess_send_signal(server, signal);
+    GError *error = NULL;
+    if (!g_subprocess_wait(server, NULL, &error))
+        fail_msg("waiting for defis serve: %s", error->message);
+    int status = g_subprocess_get_if_exited(server) ? g_subprocess_get_exit_status(server)
+                                                    : 128 + g_subprocess_get_term_sig(server);
+    g_object_unref(server);
+    return status;
 }

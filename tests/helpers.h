@@ -3,6 +3,7 @@
 #ifndef DEFIS_TEST_HELPERS_H
 #define DEFIS_TEST_HELPERS_H
 
+#include <gio/gio.h>
 #include <glib.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,5 +31,14 @@ int test_defis(const char *db, char **out, char **err, ...) G_GNUC_NULL_TERMINAT
 
 /* Reads a whole file; fails the test if it cannot. */
 char *test_read_file(const char *path, gsize *length);
+
+/* Starts `defis --db DB serve --listen 127.0.0.1:0` with the extra ARGS
+ * (NULL-terminated), its stderr (the request log) in LOG_PATH; waits for its
+ * "listening on" line and sets *PORT. Fails the test if it does not start. */
+GSubprocess *test_serve_start(const char *db, const char *log_path, guint16 *port, ...)
+    G_GNUC_NULL_TERMINATED;
+/* Sends SIGNAL to SERVER, waits for it and returns its exit status (128 + the
+ * signal when a signal killed it). Unrefs SERVER. */
+int test_serve_stop(GSubprocess *server, int signal);
 
 #endif

@@ -187,8 +187,8 @@ static void replace_all(GString *s, const char *from, const char *to)
 static void change_punctuation(GString *s, GRand *rand)
 {
     switch (g_rand_int_range(rand, 0, 6)) {
-    case 0: /* drop the final punctuation */
-        while (s->len && strchr(".!?;… ", s->str[s->len - 1]))
+    case 0: /* drop the final punctuation (ASCII bytes only: never cut a character) */
+        while (s->len && strchr(".!?; ", s->str[s->len - 1]) && s->str[s->len - 1])
             g_string_truncate(s, s->len - 1);
         break;
     case 1:
@@ -248,6 +248,7 @@ static void vary_text(GString *out, const char *text, GRand *rand)
         add_typo(out, rand);
     if (chance(rand, 0.01))
         add_typo(out, rand);
+    g_assert(g_utf8_validate_len(out->str, out->len, NULL));
 }
 
 /* ---- CSV ----------------------------------------------------------------- */

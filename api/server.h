@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* server.h - the HTTP service: its configuration, the state its threads share, and
+ * the libmicrohttpd daemon that runs it.
+ *
+ * Only server.c sees libmicrohttpd. Each worker thread of the daemon's pool owns
+ * an ApiWorker: its own store connection (a DefisStore serves one thread at a
+ * time) and its caches. Writes are serialised inside the process by the
+ * context's write lock, so that two uploads never meet SQLITE_BUSY. */
+#ifndef API_SERVER_H
+#define API_SERVER_H
+
+#include "api/http_json.h"
+#include "api/metrics.h"
+
+/* The service's configuration: defaults, then the --config file, then options. */
+typedef struct {
+    char *listen;              /* "ADDR:PORT"; port 0 picks a free one */
+    guint threads;             /* worker threads (and store connections) */
+    guint64 max_body;          /* [limits] max_body: bytes of a request body (413) */
+    gsize max_header;          /* [limits] max_header: bytes of a request's headers (431) */
+    guint connection_timeout;  /* [limits] connection_timeout: idle seconds */
+    guint connections_per_ip;  /* [limits] connections_per_ip */
+    guint max_connections;     /* [limits] max_connections */
+    guint page_default;        /* [limits] page_default: items of a page by default */
+    guint page_max;            /* [limits] page_max: most items of a page */
+    guint max_queued_writes;   /* [limits] max_queued_writes: writes waiting (429 past it) */
+    guint busy_timeout_ms;     /* [store] busy_timeout_ms: wait for another process's lock */
+    guint64 max_rows;          /* [limits] max_rows: rows of one uploaded survey */
+    gsize max_field;           /* [limits] max_field: bytes of one field of a survey */
+    guint cache_entries;       /* [cache] entries: responses cached per thread (0: off) */
+    gboolean log_requests;     /* [log] requests: one line per request on stderr */
+} ApiConfig;
+
+/* Fills CONFIG with the defaults. */
+void api_config_init(ApiConfig *config);
+/* Reads the GKeyFile PATH over CONFIG ([service] listen, threads; [limits] …;
+ * [store] busy_timeout_ms; [cache] entries; [log] requests). An unknown group
+ * or key is an error, so that a typo does not silently keep a default. */
+gboolean api_config_load(ApiConfig *config, const char *path, GError **error);
+void api_config_clear(ApiConfig *config);
+
+/* What every thread of the service shares. */
+struct ApiContext {
+    const ApiConfig *config;
+    char *db_path;
+    GMutex write_lock; /* held around each write transaction */
+    gint queued_writes;
+    ApiMetrics *metrics;
+    GMutex workers_lock;
+    GPtrArray *workers; /* of ApiWorker, closed with the context */
+};
+
+/* A new context for the database at DB_PATH (which must exist, migrated). */
+ApiContext *api_context_new(const ApiConfig *config, const char *db_path);
+/* Frees the context and closes every worker's store. No thread may use it. */
+void api_context_free(ApiContext *context);
+
+/* Takes the write lock, waiting behind the writes already queued; FALSE with
+ * API_ERROR_TOO_MANY when more than config->max_queued_writes are waiting.
+ * Every TRUE must be followed by api_context_write_end. */
+gboolean api_context_write_begin(ApiContext *context, GError **error);
+void api_context_write_end(ApiContext *context);
+
+/* One worker thread's own state. */
+struct ApiWorker {
+    ApiContext *context;
+    DefisStore *store;
+    gint64 data_version; /* of the store, when the caches were last checked */
+    GHashTable *responses; /* cache key -> ApiResponse copy, for API_CACHED routes */
+    GHashTable *tokens;    /* token SHA-256 -> DefisToken, checked tokens */
+};
+
+/* Opens a worker with its own store connection and registers it in CONTEXT.
+ * NULL with the store's error. */
+ApiWorker *api_worker_new(ApiContext *context, GError **error);
+/* Empties the caches when the store's data version moved (a commit here or in
+ * another connection or process); call once per request before using them. */
+void api_worker_refresh(ApiWorker *worker);
+
+/* Runs the service until SIGTERM or SIGINT: binds CONFIG->listen, prints
+ * "listening on http://ADDR:PORT" on stdout, serves, and on the signal stops
+ * accepting, lets the requests in flight finish and closes the stores.
+ * Returns FALSE with ERROR if it cannot start. */
+gboolean api_server_run(const ApiConfig *config, const char *db_path, GError **error);
+
+#endif

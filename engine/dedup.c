@@ -1,0 +1,510 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* dedup.c - one challenge for every way places write it. */
+#include "engine/dedup.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "engine/error.h"
+#include "engine/journal.h"
+#include "engine/minhash.h"
+#include "engine/score.h"
+#include "engine/text.h"
+
+
+void defis_dedup_settings_default(DefisDedupSettings *s)
+{
+    s->threshold = 0.25;
+    s->review_margin = 0.10;
+    s->max_reps = 8;
+    s->max_candidates = 50;
+    s->word_weight = 0.5;
+    s->pair_weight = 0.1;
+    s->ngram_weight = 0.4;
+}
+
+static gboolean load_double(GKeyFile *file, const char *path, const char *key, double min,
+                            double max, double *value, GError **error)
+{
+    if (!g_key_file_has_key(file, "dedup", key, NULL))
+        return TRUE;
+    GError *local = NULL;
+    double v = g_key_file_get_double(file, "dedup", key, &local);
+    if (local || v < min || v > max) {
+        g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_INVALID,
+                    "%s: [dedup] %s must be a number from %g to %g", path, key, min, max);
+        g_clear_error(&local);
+        return FALSE;
+    }
+    *value = v;
+    return TRUE;
+}
+
+gboolean defis_dedup_settings_load(const char *path, DefisDedupSettings *s, GError **error)
+{
+    g_autoptr(GKeyFile) file = g_key_file_new();
+    GError *local = NULL;
+    if (!g_key_file_load_from_file(file, path, G_KEY_FILE_NONE, &local)) {
+        g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_INVALID, "%s: %s", path, local->message);
+        g_error_free(local);
+        return FALSE;
+    }
+    double reps = s->max_reps, candidates = s->max_candidates;
+    if (!load_double(file, path, "threshold", 0.01, 1, &s->threshold, error) ||
+        !load_double(file, path, "review_margin", 0, 1, &s->review_margin, error) ||
+        !load_double(file, path, "max_representatives", 1, 64, &reps, error) ||
+        !load_double(file, path, "max_candidates", 1, 10000, &candidates, error) ||
+        !load_double(file, path, "word_weight", 0, 100, &s->word_weight, error) ||
+        !load_double(file, path, "pair_weight", 0, 100, &s->pair_weight, error) ||
+        !load_double(file, path, "ngram_weight", 0, 100, &s->ngram_weight, error))
+        return FALSE;
+    if (s->word_weight + s->pair_weight + s->ngram_weight <= 0) {
+        g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_INVALID,
+                    "%s: [dedup] the kind weights must not all be 0", path);
+        return FALSE;
+    }
+    s->max_reps = (guint)reps;
+    s->max_candidates = (guint)candidates;
+    return TRUE;
+}
+
+/* ---- Placement ----------------------------------------------------------- */
+
+/* Representatives of one challenge, as read from the index. */
+typedef struct {
+    GPtrArray *features; /* of DefisFeatures */
+} Reps;
+
+static void reps_free(gpointer data)
+{
+    Reps *reps = data;
+    g_ptr_array_unref(reps->features);
+    g_free(reps);
+}
+
+/* Bounds the cache of representatives: past it, the cache starts over. */
+#define REPS_CACHE_MAX 65536
+
+struct DefisDedup {
+    DefisStore *store;
+    DefisDedupSettings settings;
+    DefisSimilarity similarity;
+    DefisText *text;
+    char *now;
+    gboolean rebuilding; /* ignore the stored twins: their challenges are being redone */
+    GHashTable *twins;   /* norm hash -> challenge id, placed in this transaction */
+    GHashTable *reps;    /* challenge id -> Reps */
+    GHashTable *review;  /* rebuild only: "a:b" -> similarity, written at the end */
+    GHashTable *df;      /* feature -> document frequency, as read or counted */
+    gint64 documents;    /* texts counted in the frequencies */
+    GError *df_error;    /* a failure while reading a frequency for a weight */
+};
+
+/* Bounds the cache of document frequencies. */
+#define DF_CACHE_MAX (1 << 20)
+
+/* The document frequency of FEATURE: the number of distinct texts having it. A
+ * borrowed pointer into the cache, which reads the store on a miss. */
+static gint64 *df_of(DefisDedup *dedup, guint64 feature)
+{
+    gint64 key = (gint64)feature;
+    gint64 *df = g_hash_table_lookup(dedup->df, &key);
+    if (df)
+        return df;
+    if (g_hash_table_size(dedup->df) >= DF_CACHE_MAX)
+        g_hash_table_remove_all(dedup->df);
+    DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_DF_GET);
+    defis_stmt_bind_int(stmt, 1, key);
+    gboolean row = FALSE;
+    df = g_new(gint64, 1);
+    *df = 0;
+    if (defis_stmt_step(stmt, &row, dedup->df_error ? NULL : &dedup->df_error) && row)
+        *df = defis_stmt_int(stmt, 0);
+    defis_stmt_reset(stmt);
+    g_hash_table_insert(dedup->df, g_memdup2(&key, sizeof key), df);
+    return df;
+}
+
+/* Inverse document frequency: a word every challenge uses weighs little, a rare
+ * one (a place name, a tool's name) much. */
+static double idf_weight(guint64 feature, gpointer data)
+{
+    DefisDedup *dedup = data;
+    gint64 df = MAX(*df_of(dedup, feature), 1);
+    return log(1.0 + (double)MAX(dedup->documents, 1) / (double)df);
+}
+
+/* Counts the features of one more distinct text in the frequencies. */
+static gboolean count_document(DefisDedup *dedup, const DefisFeatures *features, GError **error)
+{
+    for (gsize i = 0; i < features->n; i++) {
+        (*df_of(dedup, features->hashes[i]))++;
+        DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_DF_ADD);
+        defis_stmt_bind_int(stmt, 1, (gint64)features->hashes[i]);
+        if (!defis_stmt_exec(stmt, error))
+            return FALSE;
+    }
+    dedup->documents++;
+    DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_DOCUMENTS_SET);
+    defis_stmt_bind_int(stmt, 1, dedup->documents);
+    if (!defis_stmt_exec(stmt, error))
+        return FALSE;
+    if (dedup->df_error) {
+        g_propagate_error(error, g_steal_pointer(&dedup->df_error));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+DefisDedup *defis_dedup_new(DefisStore *store, const DefisDedupSettings *settings,
+                            GError **error)
+{
+    DefisText *text = defis_text_new(NULL, error);
+    if (!text)
+        return NULL;
+    DefisDedup *dedup = g_new0(DefisDedup, 1);
+    dedup->store = store;
+    if (settings)
+        dedup->settings = *settings;
+    else
+        defis_dedup_settings_default(&dedup->settings);
+    dedup->similarity = DEFIS_SIMILARITY_DEFAULT;
+    dedup->similarity.kind_weight[DEFIS_FEATURE_WORD] = dedup->settings.word_weight;
+    dedup->similarity.kind_weight[DEFIS_FEATURE_PAIR] = dedup->settings.pair_weight;
+    dedup->similarity.kind_weight[DEFIS_FEATURE_NGRAM] = dedup->settings.ngram_weight;
+    dedup->text = text;
+    dedup->now = defis_now();
+    dedup->df = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+    dedup->similarity.weight = idf_weight;
+    dedup->similarity.user_data = dedup;
+    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_DOCUMENTS_GET);
+    gboolean row = FALSE;
+    if (!defis_stmt_step(stmt, &row, error)) {
+        defis_dedup_free(dedup);
+        return NULL;
+    }
+    dedup->documents = row ? defis_stmt_int(stmt, 0) : 0;
+    defis_stmt_reset(stmt);
+    dedup->twins = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+    dedup->reps = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, reps_free);
+    return dedup;
+}
+
+void defis_dedup_free(DefisDedup *dedup)
+{
+    if (!dedup)
+        return;
+    defis_text_free(dedup->text);
+    g_free(dedup->now);
+    g_hash_table_destroy(dedup->twins);
+    g_hash_table_destroy(dedup->reps);
+    g_hash_table_destroy(dedup->df);
+    g_clear_error(&dedup->df_error);
+    if (dedup->review)
+        g_hash_table_destroy(dedup->review);
+    g_free(dedup);
+}
+
+gint64 defis_dedup_norm_hash(const char *norm)
+{
+    guint64 h = 0xcbf29ce484222325ULL; /* FNV-1a, then a murmur3 finaliser */
+    for (const unsigned char *p = (const unsigned char *)norm; *p; p++)
+        h = (h ^ *p) * 0x100000001b3ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return (gint64)h;
+}
+
+static void put_id(GHashTable *table, gint64 key, gint64 value)
+{
+    gint64 *v = g_new(gint64, 1);
+    *v = value;
+    g_hash_table_insert(table, g_memdup2(&key, sizeof key), v);
+}
+
+/* The representatives of CHALLENGE, from the cache or the index. Borrowed. */
+static Reps *reps_of(DefisDedup *dedup, gint64 challenge, GError **error)
+{
+    Reps *reps = g_hash_table_lookup(dedup->reps, &challenge);
+    if (reps)
+        return reps;
+    if (g_hash_table_size(dedup->reps) >= REPS_CACHE_MAX)
+        g_hash_table_remove_all(dedup->reps);
+    reps = g_new0(Reps, 1);
+    reps->features = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
+    DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_REPS_OF);
+    defis_stmt_bind_int(stmt, 1, challenge);
+    gboolean row = FALSE, ok;
+    while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
+        gsize size = 0;
+        const void *blob = defis_stmt_blob(stmt, 1, &size);
+        DefisFeatures *features = defis_features_new((const guint64 *)blob, size / sizeof(guint64));
+        defis_features_weigh(features, idf_weight, dedup);
+        g_ptr_array_add(reps->features, features);
+    }
+    defis_stmt_reset(stmt);
+    if (!ok) {
+        reps_free(reps);
+        return NULL;
+    }
+    g_hash_table_insert(dedup->reps, g_memdup2(&challenge, sizeof challenge), reps);
+    return reps;
+}
+
+/* The similarity of FEATURES to a challenge as a whole: the mean over its
+ * representatives. */
+static double challenge_similarity(DefisDedup *dedup, const DefisFeatures *features, Reps *reps)
+{
+    if (reps->features->len == 0)
+        return 0;
+    double sum = 0, best = 0;
+    for (guint i = 0; i < reps->features->len; i++) {
+        double s = defis_features_similarity(features, g_ptr_array_index(reps->features, i),
+                                             &dedup->similarity);
+        sum += s;
+        best = MAX(best, s);
+    }
+    const char *mode = g_getenv("DEDUP_MODE");
+    if (mode && strcmp(mode, "max") == 0)
+        return best;
+    if (mode && strcmp(mode, "mix") == 0)
+        return (best + sum / reps->features->len) / 2;
+    return sum / reps->features->len;
+}
+
+static gboolean note_review(DefisDedup *dedup, gint64 x, gint64 y, double similarity,
+                            GError **error)
+{
+    gint64 a = MIN(x, y), b = MAX(x, y);
+    if (dedup->review) {
+        char *key = g_strdup_printf("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, a, b);
+        double *old = g_hash_table_lookup(dedup->review, key);
+        if (old) {
+            *old = MAX(*old, similarity);
+            g_free(key);
+        } else {
+            g_hash_table_insert(dedup->review, key, g_memdup2(&similarity, sizeof similarity));
+        }
+        return TRUE;
+    }
+    DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_REVIEW_UPSERT);
+    defis_stmt_bind_int(stmt, 1, a);
+    defis_stmt_bind_int(stmt, 2, b);
+    defis_stmt_bind_double(stmt, 3, similarity);
+    return defis_stmt_exec(stmt, error);
+}
+
+static gint64 create_challenge(DefisDedup *dedup, const char *title, GError **error)
+{
+    DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_CHALLENGE_INSERT);
+    defis_stmt_bind_text(stmt, 1, title, -1);
+    defis_stmt_bind_null(stmt, 2);
+    defis_stmt_bind_text(stmt, 3, dedup->now, -1);
+    if (!defis_stmt_exec(stmt, error))
+        return 0;
+    return defis_store_last_id(dedup->store);
+}
+
+typedef struct {
+    gint64 id;
+    double similarity;
+} Candidate;
+
+/* The candidate challenges of a signature, most band hits first. */
+static GArray *candidates(DefisDedup *dedup, const DefisMinhash *signature, GError **error)
+{
+    guint64 keys[DEFIS_MINHASH_BANDS];
+    defis_minhash_bands(signature, keys);
+    /* The keys go in as one JSON array: the statement does not depend on the
+     * number of bands. */
+    char list[DEFIS_MINHASH_BANDS * 22 + 2];
+    gsize len = 0;
+    list[len++] = '[';
+    for (int b = 0; b < DEFIS_MINHASH_BANDS; b++)
+        len += g_snprintf(list + len, sizeof list - len, "%s%" G_GINT64_FORMAT, b ? "," : "",
+                          (gint64)keys[b]);
+    list[len++] = ']';
+    DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_CANDIDATES);
+    defis_stmt_bind_text(stmt, 1, list, (gssize)len);
+    defis_stmt_bind_int(stmt, 2, dedup->settings.max_candidates);
+    GArray *found = g_array_new(FALSE, FALSE, sizeof(Candidate));
+    gboolean row = FALSE, ok;
+    while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
+        Candidate c = {defis_stmt_int(stmt, 0), 0};
+        g_array_append_val(found, c);
+    }
+    defis_stmt_reset(stmt);
+    if (!ok) {
+        g_array_unref(found);
+        return NULL;
+    }
+    return found;
+}
+
+gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm,
+                           DefisPlacement *placement, GError **error)
+{
+    g_return_val_if_fail(defis_store_in_transaction(dedup->store), FALSE);
+    memset(placement, 0, sizeof *placement);
+    gint64 hash = defis_dedup_norm_hash(norm);
+
+    /* 1. The same folded text as a mention placed before. */
+    gint64 *twin = g_hash_table_lookup(dedup->twins, &hash);
+    if (twin) {
+        placement->challenge_id = *twin;
+        return TRUE;
+    }
+    if (!dedup->rebuilding) {
+        DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_TWIN);
+        defis_stmt_bind_int(stmt, 1, hash);
+        defis_stmt_bind_text(stmt, 2, norm, -1);
+        gboolean row = FALSE;
+        if (!defis_stmt_step(stmt, &row, error))
+            return FALSE;
+        gint64 id = row ? defis_stmt_int(stmt, 0) : 0;
+        defis_stmt_reset(stmt);
+        if (id) {
+            put_id(dedup->twins, hash, id);
+            placement->challenge_id = id;
+            return TRUE;
+        }
+    }
+
+    /* 2. Candidates through the LSH index, 3. verified against each as a whole. */
+    DefisFeatures *features = defis_text_features(dedup->text, text, -1);
+    Candidate best = {0, -1};
+    if (features->n > 0 && !count_document(dedup, features, error)) {
+        defis_features_free(features);
+        return FALSE;
+    }
+    if (features->n > 0) {
+        defis_features_weigh(features, idf_weight, dedup);
+        DefisMinhash signature;
+        defis_minhash_sign(features->hashes, features->n, &signature);
+        g_autoptr(GArray) found = candidates(dedup, &signature, error);
+        if (!found) {
+            defis_features_free(features);
+            return FALSE;
+        }
+        for (guint i = 0; i < found->len; i++) {
+            Candidate *c = &g_array_index(found, Candidate, i);
+            Reps *reps = reps_of(dedup, c->id, error);
+            if (!reps) {
+                defis_features_free(features);
+                return FALSE;
+            }
+            c->similarity = challenge_similarity(dedup, features, reps);
+            if (c->similarity > best.similarity)
+                best = *c;
+        }
+        /* 4. The best at or above the threshold wins; near misses go to review. */
+        if (best.similarity >= dedup->settings.threshold)
+            placement->challenge_id = best.id;
+        for (guint i = 0; i < found->len; i++) {
+            Candidate *c = &g_array_index(found, Candidate, i);
+            if (c->id == placement->challenge_id ||
+                c->similarity < dedup->settings.threshold - dedup->settings.review_margin)
+                continue;
+            /* The pair is (this mention's challenge, the candidate): known below
+             * when the mention founds a challenge, so noted after creating it. */
+            c->similarity = -c->similarity - 1; /* marks "to note" */
+        }
+        if (!placement->challenge_id) {
+            placement->challenge_id = create_challenge(dedup, text, error);
+            placement->created = TRUE;
+            if (!placement->challenge_id) {
+                defis_features_free(features);
+                return FALSE;
+            }
+        }
+        for (guint i = 0; i < found->len; i++) {
+            Candidate *c = &g_array_index(found, Candidate, i);
+            if (c->similarity < 0 &&
+                !note_review(dedup, placement->challenge_id, c->id, -c->similarity - 1, error)) {
+                defis_features_free(features);
+                return FALSE;
+            }
+        }
+    } else {
+        placement->challenge_id = create_challenge(dedup, text, error);
+        placement->created = TRUE;
+        if (!placement->challenge_id) {
+            defis_features_free(features);
+            return FALSE;
+        }
+    }
+    put_id(dedup->twins, hash, placement->challenge_id);
+
+    Reps *reps = placement->created ? NULL : reps_of(dedup, placement->challenge_id, error);
+    if (!placement->created && !reps) {
+        defis_features_free(features);
+        return FALSE;
+    }
+    placement->represent =
+        features->n > 0 && (placement->created || reps->features->len < dedup->settings.max_reps);
+    if (placement->represent)
+        placement->features = features;
+    else
+        defis_features_free(features);
+    return TRUE;
+}
+
+/* Adds MENTION (of CHALLENGE, with FEATURES, stolen) to the representatives and
+ * the band index. */
+static gboolean add_rep(DefisDedup *dedup, gint64 mention, gint64 challenge,
+                        DefisFeatures *features, GError **error)
+{
+    DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_REP_INSERT);
+    defis_stmt_bind_int(stmt, 1, mention);
+    defis_stmt_bind_int(stmt, 2, challenge);
+    defis_stmt_bind_blob(stmt, 3, features->hashes, features->n * sizeof(guint64));
+    if (!defis_stmt_exec(stmt, error)) {
+        defis_features_free(features);
+        return FALSE;
+    }
+    DefisMinhash signature;
+    defis_minhash_sign(features->hashes, features->n, &signature);
+    guint64 keys[DEFIS_MINHASH_BANDS];
+    defis_minhash_bands(&signature, keys);
+    for (int b = 0; b < DEFIS_MINHASH_BANDS; b++) {
+        stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_BAND_INSERT);
+        defis_stmt_bind_int(stmt, 1, (gint64)keys[b]);
+        defis_stmt_bind_int(stmt, 2, mention);
+        if (!defis_stmt_exec(stmt, error)) {
+            defis_features_free(features);
+            return FALSE;
+        }
+    }
+    Reps *reps = g_hash_table_lookup(dedup->reps, &challenge);
+    if (reps)
+        g_ptr_array_add(reps->features, features);
+    else
+        defis_features_free(features);
+    return TRUE;
+}
+
+void defis_dedup_placement_clear(DefisPlacement *placement)
+{
+    g_clear_pointer(&placement->features, defis_features_free);
+    placement->represent = FALSE;
+}
+
+gboolean defis_dedup_placed(DefisDedup *dedup, gint64 mention_id, DefisPlacement *placement,
+                            GError **error)
+{
+    if (!placement->represent)
+        return TRUE;
+    DefisFeatures *features = g_steal_pointer(&placement->features);
+    placement->represent = FALSE;
+    if (placement->created) {
+        /* A new challenge: cache its (single) representative right away. */
+        Reps *reps = g_new0(Reps, 1);
+        reps->features = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
+        g_hash_table_insert(dedup->reps, g_memdup2(&placement->challenge_id, sizeof(gint64)),
+                            reps);
+    }
+    return add_rep(dedup, mention_id, placement->challenge_id, features, error);
+}

@@ -1,0 +1,645 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* test_serve.c - a real `defis serve` on a loopback port, spoken to over real HTTP/1.1:
+ * every route, every role, malformed bodies, limits, concurrent uploads, shutdown. */
+#include "helpers.h"
+#include "http_client.h"
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+
+/* The service runs with small limits so that passing them is cheap. */
+#define MAX_BODY (256 * 1024)
+#define MAX_HEADER 8192
+
+static char *dir, *db, *log_path;
+static GSubprocess *server;
+static guint16 port;
+/* Tokens: lead, network Occitanie, network Bretagne, campaign, revoked. */
+static char *lead, *net_a, *net_b, *campaign, *revoked;
+static char *spare_ids[3]; /* tokens the lead may revoke in the matrix */
+
+static char *create_token(const char *role, const char *network, char **id)
+{
+    g_autofree char *out = NULL;
+    int status = network ? test_defis(db, &out, NULL, "token", "create", "--role", role,
+                                      "--network", network, "--json", NULL)
+                         : test_defis(db, &out, NULL, "token", "create", "--role", role, "--json",
+                                      NULL);
+    assert_int_equal(status, 0);
+    json_t *value = json_loads(out, 0, NULL);
+    assert_non_null(value);
+    char *token = g_strdup(json_string_value(json_object_get(value, "token")));
+    if (id)
+        *id = g_strdup_printf("%" JSON_INTEGER_FORMAT,
+                              json_integer_value(json_object_get(value, "id")));
+    json_decref(value);
+    assert_non_null(token);
+    return token;
+}
+
+static gint64 count(const char *sql)
+{
+    sqlite3 *conn = NULL;
+    assert_int_equal(sqlite3_open_v2(db, &conn, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *stmt = NULL;
+    assert_int_equal(sqlite3_prepare_v2(conn, sql, -1, &stmt, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    gint64 value = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(conn);
+    return value;
+}
+
+/* A canonical CSV survey of ROWS rows, made distinct by SALT. */
+static char *survey_csv(const char *salt, int rows)
+{
+    GString *csv = g_string_new("place,challenge,theme,importance,members\n");
+    for (int i = 0; i < rows; i++)
+        g_string_append_printf(csv, "Lieu %s %d,Financer l'animation %s numéro %d,financement,%d,%d\n",
+                               salt, i % 7, salt, i % 13, 1 + i % 5, 10 + i);
+    return g_string_free(csv, FALSE);
+}
+
+static int setup(void **state)
+{
+    dir = test_tmpdir();
+    db = g_build_filename(dir, "serve.db", NULL);
+    log_path = g_build_filename(dir, "serve.log", NULL);
+    assert_int_equal(test_defis(db, NULL, NULL, "network", "add", "Occitanie", NULL), 0);
+    assert_int_equal(test_defis(db, NULL, NULL, "network", "add", "Bretagne", NULL), 0);
+    lead = create_token("lead", NULL, NULL);
+    net_a = create_token("network", "Occitanie", NULL);
+    net_b = create_token("network", "Bretagne", NULL);
+    campaign = create_token("campaign", NULL, NULL);
+    g_autofree char *revoked_id = NULL;
+    revoked = create_token("lead", NULL, &revoked_id);
+    assert_int_equal(test_defis(db, NULL, NULL, "token", "revoke", revoked_id, NULL), 0);
+    for (int i = 0; i < 3; i++)
+        g_free(create_token("campaign", NULL, &spare_ids[i]));
+    g_autofree char *config = g_strdup_printf("[limits]\nmax_body = %d\nmax_header = %d\n"
+                                              "page_max = 100\n",
+                                              MAX_BODY, MAX_HEADER);
+    g_autofree char *config_path = test_write_file(dir, "serve.ini", config, -1);
+    server = test_serve_start(db, log_path, &port, "--threads", "4", "--config", config_path,
+                              NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    if (server)
+        assert_int_equal(test_serve_stop(server, SIGTERM), 0);
+    server = NULL;
+    test_tmpdir_remove(dir);
+    g_clear_pointer(&dir, g_free);
+    g_clear_pointer(&db, g_free);
+    g_clear_pointer(&log_path, g_free);
+    for (char **t = (char *[]){lead, net_a, net_b, campaign, revoked, NULL}; *t; t++)
+        g_free(*t);
+    for (int i = 0; i < 3; i++)
+        g_clear_pointer(&spare_ids[i], g_free);
+    return 0;
+}
+
+/* The error code of a JSON error body, or "" when there is none. */
+static char *error_code(const TestHttpResponse *r)
+{
+    json_t *body = test_http_json(r);
+    const char *code = json_string_value(json_object_get(json_object_get(body, "error"), "code"));
+    char *copy = g_strdup(code ? code : "");
+    json_decref(body);
+    return copy;
+}
+
+/* ---- Public routes, unknown paths, wrong methods ------------------------------------- */
+
+static void test_serve__health_openapi_metrics_are_public(void **state)
+{
+    g_autoptr(TestHttpResponse) health = test_http_request(port, "GET", "/v1/health", NULL, NULL,
+                                                           NULL, 0);
+    assert_int_equal(health->status, 200);
+    assert_non_null(strstr(health->body, "\"ok\""));
+    g_autoptr(TestHttpResponse) openapi = test_http_request(port, "GET", "/openapi.json", NULL,
+                                                            NULL, NULL, 0);
+    assert_int_equal(openapi->status, 200);
+    json_t *doc = test_http_json(openapi);
+    assert_string_equal(json_string_value(json_object_get(doc, "openapi")), "3.1.0");
+    assert_non_null(json_object_get(json_object_get(doc, "paths"), "/v1/surveys"));
+    json_decref(doc);
+    g_autoptr(TestHttpResponse) metrics = test_http_request(port, "GET", "/metrics", NULL, NULL,
+                                                            NULL, 0);
+    assert_int_equal(metrics->status, 200);
+    assert_non_null(strstr(metrics->body, "defis_http_requests_total{"));
+    assert_non_null(strstr(metrics->body, "defis_http_request_duration_seconds_bucket"));
+    assert_non_null(strstr(metrics->body, "defis_imports_total"));
+}
+
+static void test_serve__unknown_path_is_json_404(void **state)
+{
+    g_autoptr(TestHttpResponse) r = test_http_request(port, "GET", "/v1/nothing", lead, NULL,
+                                                      NULL, 0);
+    assert_int_equal(r->status, 404);
+    g_autofree char *code = error_code(r);
+    assert_string_equal(code, "not_found");
+    assert_string_equal(test_http_header(r, "content-type"), "application/json");
+}
+
+static void test_serve__wrong_method_is_405_with_allow(void **state)
+{
+    static const struct {
+        const char *method, *path, *allow;
+    } cases[] = {
+        {"PUT", "/v1/challenges", "GET, HEAD"},
+        {"DELETE", "/v1/networks", "GET, HEAD, POST"},
+        {"GET", "/v1/surveys", "POST"},
+        {"POST", "/v1/tokens/3", "DELETE"},
+        {"PATCH", "/v1/health", "GET, HEAD"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(TestHttpResponse) r =
+            test_http_request(port, cases[i].method, cases[i].path, lead, NULL, NULL, 0);
+        assert_int_equal(r->status, 405);
+        assert_string_equal(test_http_header(r, "allow"), cases[i].allow);
+        g_autofree char *code = error_code(r);
+        assert_string_equal(code, "method_not_allowed");
+    }
+}
+
+/* ---- Roles: every route, every caller ------------------------------------------------- */
+
+enum { NONE, REVOKED, NETWORK, LEAD, CAMPAIGN, N_CALLERS };
+#define OK 2 /* any 2xx */
+
+static void test_serve__role_matrix(void **state)
+{
+    g_autofree char *network_body = NULL;
+    struct {
+        const char *method, *path, *type;
+        int expect[N_CALLERS]; /* NONE, REVOKED, NETWORK, LEAD, CAMPAIGN */
+    } routes[] = {
+        {"GET", "/v1/health", NULL, {OK, OK, OK, OK, OK}},
+        {"GET", "/openapi.json", NULL, {OK, OK, OK, OK, OK}},
+        {"GET", "/metrics", NULL, {OK, OK, OK, OK, OK}},
+        {"GET", "/v1/networks", NULL, {401, 401, OK, OK, OK}},
+        {"POST", "/v1/networks", "application/json", {401, 401, 403, OK, 403}},
+        {"POST", "/v1/surveys?network=Occitanie", "text/csv", {401, 401, OK, OK, 403}},
+        {"GET", "/v1/challenges?limit=5", NULL, {401, 401, OK, OK, OK}},
+        {"GET", "/v1/mentions?limit=5", NULL, {401, 401, 403, OK, 403}},
+        {"GET", "/v1/tokens", NULL, {401, 401, 403, OK, 403}},
+        {"POST", "/v1/tokens", "application/json", {401, 401, 403, OK, 403}},
+        {"DELETE", "/v1/tokens/{spare}", NULL, {401, 401, 403, OK, 403}},
+    };
+    const char *tokens[N_CALLERS] = {NULL, revoked, net_a, lead, campaign};
+    static const char *const names[N_CALLERS] = {"none", "revoked", "network", "lead",
+                                                 "campaign"};
+    int spare = 0;
+    for (gsize i = 0; i < G_N_ELEMENTS(routes); i++) {
+        for (int c = 0; c < N_CALLERS; c++) {
+            g_autofree char *path = NULL;
+            if (strstr(routes[i].path, "{spare}")) {
+                g_assert(spare < 3);
+                /* Only the lead's call succeeds: give each call the next spare token. */
+                path = g_strdup_printf("/v1/tokens/%s", spare_ids[c == LEAD ? spare++ : 0]);
+            } else {
+                path = g_strdup(routes[i].path);
+            }
+            g_autofree char *body = NULL;
+            if (g_strcmp0(routes[i].path, "/v1/networks") == 0)
+                body = g_strdup_printf("{\"name\": \"Réseau %s\"}", names[c]);
+            else if (g_str_has_prefix(routes[i].path, "/v1/surveys"))
+                body = survey_csv(names[c], 5);
+            else if (g_strcmp0(routes[i].path, "/v1/tokens") == 0 &&
+                     g_strcmp0(routes[i].method, "POST") == 0)
+                body = g_strdup("{\"role\": \"campaign\", \"label\": \"matrix\"}");
+            g_autoptr(TestHttpResponse) r = test_http_request(
+                port, routes[i].method, path, tokens[c], routes[i].type, body, -1);
+            int want = routes[i].expect[c];
+            gboolean ok = want == OK ? r->status >= 200 && r->status < 300
+                                     : (int)r->status == want;
+            if (!ok)
+                fail_msg("%s %s as %s: got %u, want %d: %s", routes[i].method, path, names[c],
+                         r->status, want == OK ? 200 : want, r->body);
+            if (r->status == 401)
+                assert_non_null(test_http_header(r, "www-authenticate"));
+        }
+    }
+    (void)network_body;
+}
+
+static void test_serve__network_token_cannot_write_for_another_network(void **state)
+{
+    gint64 surveys = count("SELECT count(*) FROM survey");
+    gint64 mentions = count("SELECT count(*) FROM mention");
+    g_autofree char *csv = survey_csv("intrus", 10);
+    g_autoptr(TestHttpResponse) r = test_http_request(port, "POST", "/v1/surveys?network=Occitanie",
+                                                      net_b, "text/csv", csv, -1);
+    assert_int_equal(r->status, 403);
+    g_autofree char *code = error_code(r);
+    assert_string_equal(code, "forbidden");
+    assert_int_equal(count("SELECT count(*) FROM survey"), surveys);
+    assert_int_equal(count("SELECT count(*) FROM mention"), mentions);
+    /* A lead must name the network. */
+    g_autoptr(TestHttpResponse) unnamed =
+        test_http_request(port, "POST", "/v1/surveys", lead, "text/csv", csv, -1);
+    assert_int_equal(unnamed->status, 400);
+}
+
+/* ---- Uploads --------------------------------------------------------------------------- */
+
+static void test_serve__upload_then_duplicate(void **state)
+{
+    g_autofree char *csv = survey_csv("dup", 20);
+    g_autoptr(TestHttpResponse) first =
+        test_http_request(port, "POST", "/v1/surveys", net_b, "text/csv", csv, -1);
+    assert_int_equal(first->status, 201);
+    json_t *report = test_http_json(first);
+    assert_false(json_is_true(json_object_get(report, "duplicate")));
+    assert_int_equal(json_integer_value(json_object_get(report, "mentions")), 20);
+    assert_string_equal(json_string_value(json_object_get(report, "network")), "Bretagne");
+    json_decref(report);
+    g_autoptr(TestHttpResponse) again =
+        test_http_request(port, "POST", "/v1/surveys", net_b, "text/csv", csv, -1);
+    assert_int_equal(again->status, 200);
+    report = test_http_json(again);
+    assert_true(json_is_true(json_object_get(report, "duplicate")));
+    json_decref(report);
+    /* JSON surveys too, told apart by their media type. */
+    const char *survey = "{\"survey\": {\"title\": \"T\", \"respondents\": 3}, \"responses\": "
+                         "[{\"place\": \"Le Tiers\", \"challenges\": [{\"text\": \"Mutualiser "
+                         "les outils\", \"importance\": 4}]}]}";
+    g_autoptr(TestHttpResponse) json_upload =
+        test_http_request(port, "POST", "/v1/surveys", net_b, "application/json", survey, -1);
+    assert_int_equal(json_upload->status, 201);
+}
+
+static void test_serve__bad_survey_lists_the_same_problems_as_the_cli(void **state)
+{
+    const char *bad = "place,challenge,importance\n"
+                      "Le Lieu,Financer,9\n"
+                      ",Recruter,2\n"
+                      "\"Autre,Former,3\n";
+    g_autofree char *path = test_write_file(dir, "bad.csv", bad, -1);
+    g_autofree char *out = NULL;
+    assert_int_equal(test_defis(db, &out, NULL, "import", "--network", "Occitanie", "--json",
+                                path, NULL),
+                     1);
+    json_t *cli = json_loads(out, 0, NULL);
+    assert_non_null(cli);
+    json_t *cli_problems =
+        json_object_get(json_array_get(json_object_get(cli, "reports"), 0), "problems");
+    assert_true(json_array_size(cli_problems) > 0);
+
+    gint64 surveys = count("SELECT count(*) FROM survey");
+    g_autoptr(TestHttpResponse) r =
+        test_http_request(port, "POST", "/v1/surveys", net_a, "text/csv", bad, -1);
+    assert_int_equal(r->status, 422);
+    json_t *body = test_http_json(r);
+    json_t *error = json_object_get(body, "error");
+    assert_string_equal(json_string_value(json_object_get(error, "code")), "invalid_survey");
+    json_t *problems = json_object_get(json_object_get(error, "details"), "problems");
+    assert_true(json_equal(problems, cli_problems));
+    json_t *first = json_array_get(problems, 0);
+    assert_non_null(json_object_get(first, "line"));
+    assert_non_null(json_object_get(first, "message"));
+    json_decref(body);
+    json_decref(cli);
+    assert_int_equal(count("SELECT count(*) FROM survey"), surveys);
+}
+
+/* ---- JSON bodies ------------------------------------------------------------------------ */
+
+static void test_serve__json_bodies_are_strict(void **state)
+{
+    static const struct {
+        const char *type, *body;
+        guint status;
+        const char *code;
+    } cases[] = {
+        {"application/json", "{\"name\": ", 400, "bad_request"},
+        {"application/json", "{\"name\": \"X\"} trailing", 400, "bad_request"},
+        {"application/json", "{\"name\": \"Y\", \"name\": \"Z\"}", 400, "bad_request"},
+        {"application/json", "{\"name\": \"W\", \"colour\": \"red\"}", 400, "bad_request"},
+        {"application/json", "[\"name\"]", 400, "bad_request"},
+        {"application/json", "{\"name\": 3}", 400, "bad_request"},
+        {"application/json", "", 400, "bad_request"},
+        {"text/plain", "{\"name\": \"V\"}", 415, "unsupported_media_type"},
+        {"application/json", "{\"name\": \"Occitanie\"}", 409, "conflict"},
+        {"application/json", "{\"name\": \" espace\"}", 400, "invalid"},
+    };
+    gint64 networks = count("SELECT count(*) FROM network");
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(TestHttpResponse) r = test_http_request(port, "POST", "/v1/networks", lead,
+                                                          cases[i].type, cases[i].body, -1);
+        if (r->status != cases[i].status)
+            fail_msg("case %zu (%s): got %u: %s", i, cases[i].body, r->status, r->body);
+        g_autofree char *code = error_code(r);
+        assert_string_equal(code, cases[i].code);
+    }
+    assert_int_equal(count("SELECT count(*) FROM network"), networks);
+    g_autoptr(TestHttpResponse) unknown_role = test_http_request(
+        port, "POST", "/v1/tokens", lead, "application/json", "{\"role\": \"king\"}", -1);
+    assert_int_equal(unknown_role->status, 400);
+    g_autoptr(TestHttpResponse) bad_query =
+        test_http_request(port, "GET", "/v1/challenges?limit=zero", lead, NULL, NULL, 0);
+    assert_int_equal(bad_query->status, 400);
+    g_autoptr(TestHttpResponse) unknown_query =
+        test_http_request(port, "GET", "/v1/challenges?limt=5", lead, NULL, NULL, 0);
+    assert_int_equal(unknown_query->status, 400);
+}
+
+/* ---- Limits ----------------------------------------------------------------------------- */
+
+static void test_serve__declared_oversized_body_is_refused_before_it_is_sent(void **state)
+{
+    GError *error = NULL;
+    g_autoptr(TestHttp) http = test_http_connect(port, &error);
+    assert_non_null(http);
+    g_autofree char *head = g_strdup_printf(
+        "POST /v1/surveys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+        "Content-Type: text/csv\r\nContent-Length: %d\r\n\r\n",
+        net_a, MAX_BODY + 1);
+    assert_true(test_http_write(http, head, strlen(head), &error));
+    /* No byte of the body is sent: the answer must come anyway. */
+    g_autoptr(TestHttpResponse) r = test_http_read(http, &error);
+    assert_non_null(r);
+    assert_int_equal(r->status, 413);
+    g_autofree char *code = error_code(r);
+    assert_string_equal(code, "too_large");
+}
+
+/* Sends BODY in CHUNK-byte pieces (chunked, or with a Content-Length) and stops
+ * as soon as the server answers; returns the answer. */
+static TestHttpResponse *send_until_answered(const char *body, gsize length, gboolean chunked)
+{
+    GError *error = NULL;
+    g_autoptr(TestHttp) http = test_http_connect(port, &error);
+    assert_non_null(http);
+    g_autofree char *head = g_strdup_printf(
+        "POST /v1/surveys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+        "Content-Type: text/csv\r\n%s\r\n",
+        net_a, chunked ? "Transfer-Encoding: chunked\r\n" : "");
+    assert_true(test_http_write(http, head, strlen(head), &error));
+    const gsize chunk = 16 * 1024;
+    for (gsize done = 0; done < length && !test_http_readable(http); done += chunk) {
+        gsize n = MIN(chunk, length - done);
+        g_autofree char *size = g_strdup_printf("%zx\r\n", n);
+        if (!test_http_write(http, size, strlen(size), NULL) ||
+            !test_http_write(http, body + done, n, NULL) || !test_http_write(http, "\r\n", 2, NULL))
+            break;
+        g_usleep(2000);
+    }
+    TestHttpResponse *r = test_http_read(http, &error);
+    if (!r)
+        fail_msg("no answer: %s", error->message);
+    return r;
+}
+
+static void test_serve__chunked_oversized_body_is_refused_as_it_passes_the_limit(void **state)
+{
+    gsize length = 4 * MAX_BODY;
+    g_autofree char *csv = g_malloc(length);
+    memset(csv, 'a', length);
+    gint64 surveys = count("SELECT count(*) FROM survey");
+    g_autoptr(TestHttpResponse) r = send_until_answered(csv, length, TRUE);
+    assert_int_equal(r->status, 413);
+    assert_int_equal(count("SELECT count(*) FROM survey"), surveys);
+}
+
+static void test_serve__plain_oversized_body_is_refused(void **state)
+{
+    /* Content-Length over the limit with the body following at once (no
+     * Expect: 100-continue, as most clients send). */
+    gsize length = MAX_BODY + 10;
+    g_autofree char *csv = g_malloc(length);
+    memset(csv, 'b', length);
+    GError *error = NULL;
+    g_autoptr(TestHttp) http = test_http_connect(port, &error);
+    assert_non_null(http);
+    g_autofree char *auth = g_strdup_printf("Authorization: Bearer %s", net_a);
+    const char *headers[] = {auth, "Content-Type: text/csv", NULL};
+    test_http_send(http, "POST", "/v1/surveys", headers, csv, (gssize)length, 0, NULL);
+    g_autoptr(TestHttpResponse) r = test_http_read(http, &error);
+    assert_non_null(r);
+    assert_int_equal(r->status, 413);
+    /* And a body just under the limit is read whole and judged on its content. */
+    g_autoptr(TestHttpResponse) under =
+        test_http_request(port, "POST", "/v1/surveys", net_a, "text/csv", csv, MAX_BODY - 1);
+    assert_int_equal(under->status, 422);
+}
+
+static void test_serve__huge_headers_are_431(void **state)
+{
+    GError *error = NULL;
+    g_autoptr(TestHttp) http = test_http_connect(port, &error);
+    assert_non_null(http);
+    g_autofree char *big = g_strnfill(2 * MAX_HEADER, 'x');
+    g_autofree char *header = g_strdup_printf("X-Padding: %s", big);
+    const char *headers[] = {header, NULL};
+    test_http_send(http, "GET", "/v1/health", headers, NULL, 0, 0, NULL);
+    g_autoptr(TestHttpResponse) r = test_http_read(http, &error);
+    assert_non_null(r);
+    assert_int_equal(r->status, 431);
+}
+
+/* ---- Reads ---------------------------------------------------------------------------- */
+
+static void test_serve__challenges_follow_new_uploads(void **state)
+{
+    g_autoptr(TestHttpResponse) before =
+        test_http_request(port, "GET", "/v1/challenges?limit=100", campaign, NULL, NULL, 0);
+    assert_int_equal(before->status, 200);
+    g_autoptr(TestHttpResponse) cached =
+        test_http_request(port, "GET", "/v1/challenges?limit=100", campaign, NULL, NULL, 0);
+    assert_int_equal(cached->length, before->length);
+    assert_memory_equal(cached->body, before->body, before->length);
+    g_autofree char *csv =
+        g_strdup("place,challenge\nLa Cantine,Un défi tout neuf pour le cache\n");
+    g_autoptr(TestHttpResponse) up =
+        test_http_request(port, "POST", "/v1/surveys", net_a, "text/csv", csv, -1);
+    assert_int_equal(up->status, 201);
+    g_autoptr(TestHttpResponse) after =
+        test_http_request(port, "GET", "/v1/challenges?limit=100", campaign, NULL, NULL, 0);
+    assert_int_equal(after->status, 200);
+    assert_non_null(strstr(after->body, "Un défi tout neuf pour le cache"));
+    assert_null(strstr(before->body, "Un défi tout neuf pour le cache"));
+    /* Pages follow the cursor to the end. */
+    json_t *page = test_http_json(after);
+    assert_true(json_array_size(json_object_get(page, "challenges")) > 0);
+    json_decref(page);
+}
+
+static void test_serve__mentions_come_page_by_page(void **state)
+{
+    gint64 total = count("SELECT count(*) FROM mention");
+    gint64 seen = 0, after = 0;
+    for (int pages = 0; pages < 1000; pages++) {
+        g_autofree char *path = g_strdup_printf("/v1/mentions?limit=7&after=%" G_GINT64_FORMAT,
+                                                after);
+        g_autoptr(TestHttpResponse) r = test_http_request(port, "GET", path, lead, NULL, NULL, 0);
+        assert_int_equal(r->status, 200);
+        json_t *body = test_http_json(r);
+        seen += (gint64)json_array_size(json_object_get(body, "mentions"));
+        json_t *next = json_object_get(body, "next_after");
+        gboolean done = json_is_null(next);
+        after = json_integer_value(next);
+        json_decref(body);
+        if (done)
+            break;
+    }
+    assert_int_equal(seen, total);
+}
+
+static void test_serve__tokens_over_http(void **state)
+{
+    g_autoptr(TestHttpResponse) created =
+        test_http_request(port, "POST", "/v1/tokens", lead, "application/json",
+                          "{\"role\": \"network\", \"network\": \"Bretagne\", \"label\": \"x\"}", -1);
+    assert_int_equal(created->status, 201);
+    json_t *body = test_http_json(created);
+    g_autofree char *token = g_strdup(json_string_value(json_object_get(body, "token")));
+    g_autofree char *path = g_strdup_printf("/v1/tokens/%" JSON_INTEGER_FORMAT,
+                                            json_integer_value(json_object_get(body, "id")));
+    json_decref(body);
+    g_autoptr(TestHttpResponse) works =
+        test_http_request(port, "GET", "/v1/networks", token, NULL, NULL, 0);
+    assert_int_equal(works->status, 200);
+    g_autoptr(TestHttpResponse) listed =
+        test_http_request(port, "GET", "/v1/tokens", lead, NULL, NULL, 0);
+    assert_int_equal(listed->status, 200);
+    assert_null(strstr(listed->body, token));
+    g_autoptr(TestHttpResponse) gone = test_http_request(port, "DELETE", path, lead, NULL, NULL, 0);
+    assert_int_equal(gone->status, 200);
+    g_autoptr(TestHttpResponse) again = test_http_request(port, "DELETE", path, lead, NULL, NULL, 0);
+    assert_int_equal(again->status, 409);
+    g_autoptr(TestHttpResponse) refused =
+        test_http_request(port, "GET", "/v1/networks", token, NULL, NULL, 0);
+    assert_int_equal(refused->status, 401);
+    g_autoptr(TestHttpResponse) missing =
+        test_http_request(port, "DELETE", "/v1/tokens/999999", lead, NULL, NULL, 0);
+    assert_int_equal(missing->status, 404);
+}
+
+/* ---- Concurrency ---------------------------------------------------------------------- */
+
+#define UPLOADS_PER_THREAD 8
+#define ROWS_PER_UPLOAD 150
+
+typedef struct {
+    const char *token;
+    const char *name;
+    int created;
+    int failures;
+} Uploader;
+
+static gpointer upload_many(gpointer data)
+{
+    Uploader *u = data;
+    for (int i = 0; i < UPLOADS_PER_THREAD; i++) {
+        g_autofree char *salt = g_strdup_printf("%s-%d", u->name, i);
+        g_autofree char *csv = survey_csv(salt, ROWS_PER_UPLOAD);
+        GError *error = NULL;
+        g_autoptr(TestHttp) http = test_http_connect(port, &error);
+        g_autofree char *auth = g_strdup_printf("Authorization: Bearer %s", u->token);
+        const char *headers[] = {auth, "Content-Type: text/csv", NULL};
+        g_autoptr(TestHttpResponse) r = NULL;
+        if (http && test_http_send(http, "POST", "/v1/surveys", headers, csv, -1, i % 2 ? 4096 : 0,
+                                   &error))
+            r = test_http_read(http, &error);
+        if (r && r->status == 201)
+            u->created++;
+        else
+            u->failures++;
+        g_clear_error(&error);
+    }
+    return NULL;
+}
+
+static void test_serve__two_networks_upload_at_once(void **state)
+{
+    gint64 mentions = count("SELECT count(*) FROM mention");
+    Uploader a = {.token = net_a, .name = "occ"}, b = {.token = net_b, .name = "bzh"};
+    GThread *ta = g_thread_new("a", upload_many, &a);
+    GThread *tb = g_thread_new("b", upload_many, &b);
+    g_thread_join(ta);
+    g_thread_join(tb);
+    assert_int_equal(a.failures + b.failures, 0);
+    assert_int_equal(a.created + b.created, 2 * UPLOADS_PER_THREAD);
+    assert_int_equal(count("SELECT count(*) FROM mention"),
+                     mentions + 2 * UPLOADS_PER_THREAD * ROWS_PER_UPLOAD);
+    g_autofree char *log = test_read_file(log_path, NULL);
+    assert_null(strstr(log, "\"status\":5"));
+}
+
+/* ---- Shutdown ------------------------------------------------------------------------- */
+
+static void test_serve__sigterm_finishes_the_upload_in_flight(void **state)
+{
+    g_autofree char *log2 = g_build_filename(dir, "serve2.log", NULL);
+    guint16 port2 = 0;
+    GSubprocess *second = test_serve_start(db, log2, &port2, "--threads", "2", NULL);
+    gint64 mentions = count("SELECT count(*) FROM mention");
+    g_autofree char *csv = survey_csv("sigterm", 50);
+    gsize length = strlen(csv);
+    GError *error = NULL;
+    g_autoptr(TestHttp) http = test_http_connect(port2, &error);
+    assert_non_null(http);
+    g_autofree char *head = g_strdup_printf(
+        "POST /v1/surveys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+        "Content-Type: text/csv\r\nContent-Length: %zu\r\n\r\n",
+        net_a, length);
+    assert_true(test_http_write(http, head, strlen(head), &error));
+    assert_true(test_http_write(http, csv, length / 2, &error));
+    g_usleep(200 * 1000); /* the server has the headers and half the body */
+    g_subprocess_send_signal(second, SIGTERM);
+    g_usleep(100 * 1000);
+    assert_true(test_http_write(http, csv + length / 2, length - length / 2, &error));
+    g_autoptr(TestHttpResponse) r = test_http_read(http, &error);
+    assert_non_null(r);
+    assert_int_equal(r->status, 201);
+    assert_int_equal(test_serve_stop(second, SIGTERM), 0);
+    assert_int_equal(count("SELECT count(*) FROM mention"), mentions + 50);
+    sqlite3 *conn = NULL;
+    assert_int_equal(sqlite3_open(db, &conn), SQLITE_OK);
+    sqlite3_stmt *stmt = NULL;
+    assert_int_equal(sqlite3_prepare_v2(conn, "PRAGMA integrity_check", -1, &stmt, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "ok");
+    sqlite3_finalize(stmt);
+    sqlite3_close(conn);
+}
+
+static void test_serve__log_names_the_token_never_the_secret(void **state)
+{
+    g_autofree char *log = test_read_file(log_path, NULL);
+    assert_non_null(strstr(log, "\"route\":\"/v1/surveys\""));
+    assert_non_null(strstr(log, "\"token\":"));
+    assert_null(strstr(log, lead));
+    assert_null(strstr(log, net_a));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_serve__health_openapi_metrics_are_public),
+        cmocka_unit_test(test_serve__unknown_path_is_json_404),
+        cmocka_unit_test(test_serve__wrong_method_is_405_with_allow),
+        cmocka_unit_test(test_serve__role_matrix),
+        cmocka_unit_test(test_serve__network_token_cannot_write_for_another_network),
+        cmocka_unit_test(test_serve__upload_then_duplicate),
+        cmocka_unit_test(test_serve__bad_survey_lists_the_same_problems_as_the_cli),
+        cmocka_unit_test(test_serve__json_bodies_are_strict),
+        cmocka_unit_test(test_serve__declared_oversized_body_is_refused_before_it_is_sent),
+        cmocka_unit_test(test_serve__chunked_oversized_body_is_refused_as_it_passes_the_limit),
+        cmocka_unit_test(test_serve__plain_oversized_body_is_refused),
+        cmocka_unit_test(test_serve__huge_headers_are_431),
+        cmocka_unit_test(test_serve__challenges_follow_new_uploads),
+        cmocka_unit_test(test_serve__mentions_come_page_by_page),
+        cmocka_unit_test(test_serve__tokens_over_http),
+        cmocka_unit_test(test_serve__two_networks_upload_at_once),
+        cmocka_unit_test(test_serve__sigterm_finishes_the_upload_in_flight),
+        cmocka_unit_test(test_serve__log_names_the_token_never_the_secret),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
