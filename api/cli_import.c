@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "api/commands.h"
+#include "engine/settings.h"
 #include "surveys/error.h"
 #include "surveys/import.h"
 
@@ -53,6 +54,7 @@ int api_cli_import(ApiCli *cli, int argc, char **argv)
     g_autofree char *network = NULL, *format = NULL, *title = NULL;
     gint64 max_size = 0, max_rows = 0, max_field = 0;
     gboolean json = FALSE;
+    g_autofree char *config = NULL;
     const GOptionEntry entries[] = {
         {"network", 'n', 0, G_OPTION_ARG_STRING, &network, "Network the surveys belong to",
          "NAME"},
@@ -67,6 +69,8 @@ int api_cli_import(ApiCli *cli, int argc, char **argv)
         {"max-field", 0, 0, G_OPTION_ARG_INT64, &max_field,
          "Longest field accepted, in bytes (default 16384)", "BYTES"},
         {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the reports as JSON", NULL},
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
+         "Settings file whose [dedup] group groups the mentions (default: built-in)", "FILE"},
         {NULL},
     };
     g_autoptr(GOptionContext) context = api_cli_context(
@@ -85,9 +89,15 @@ int api_cli_import(ApiCli *cli, int argc, char **argv)
     if (max_size < 0 || max_rows < 0 || max_field < 0)
         return api_cli_usage("import", "limits must be positive");
 
+    g_autoptr(DefisScoreSettings) settings = NULL;
+    GError *config_error = NULL;
+    if (config && !(settings = defis_settings_load(config, &config_error)))
+        return api_cli_fail(config_error);
     SurveyImportOptions options = {
         .network = network, .format = format, .title = title, .actor = cli->actor};
     survey_limits_default(&options.limits);
+    if (settings)
+        options.dedup = &settings->dedup;
     if (max_size)
         options.limits.max_file_size = (guint64)max_size;
     if (max_rows)

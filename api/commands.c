@@ -13,5 +13,10 @@ const ApiCommand api_commands[] = {
     {"backup", api_cli_backup, "Copy the database to a file, online"},
     {"serve", api_cli_serve, "Serve the HTTP API (JSON under /v1) until SIGTERM"},
     {"token", api_cli_token, "Create, list or revoke the bearer tokens of the service"},
+    {"dedup", api_cli_dedup, "Recluster every mention (--rebuild), keeping leads' decisions"},
+    {"review", api_cli_review, "List nearly alike challenges to merge or dismiss"},
+    {"merge", api_cli_merge, "Merge challenges into one (undone by unmerge)"},
+    {"unmerge", api_cli_unmerge, "Undo the last merge of a challenge exactly"},
+    {"split", api_cli_split, "Move mentions out of their challenge into a new one"},
     {NULL},
 };

@@ -16,4 +16,10 @@ int api_cli_backup(ApiCli *cli, int argc, char **argv);     /* cli_backup.c */
 int api_cli_serve(ApiCli *cli, int argc, char **argv);      /* cli_serve.c */
 int api_cli_token(ApiCli *cli, int argc, char **argv);      /* cli_token.c */
 
+int api_cli_dedup(ApiCli *cli, int argc, char **argv);      /* cli_dedup.c */
+int api_cli_review(ApiCli *cli, int argc, char **argv);     /* cli_dedup.c */
+int api_cli_merge(ApiCli *cli, int argc, char **argv);      /* cli_dedup.c */
+int api_cli_unmerge(ApiCli *cli, int argc, char **argv);    /* cli_dedup.c */
+int api_cli_split(ApiCli *cli, int argc, char **argv);      /* cli_dedup.c */
+
 #endif

@@ -40,11 +40,7 @@ typedef struct {
  * candidates, weights 0.5 / 0.1 / 0.4. */
 void defis_dedup_settings_default(DefisDedupSettings *settings);
 
-/* Reads the [dedup] group of the GKeyFile at PATH over SETTINGS (keys:
- * threshold, review_margin, max_representatives, max_candidates, word_weight,
- * pair_weight, ngram_weight). Errors name the file and the key. */
-gboolean defis_dedup_settings_load(const char *path, DefisDedupSettings *settings,
-                                   GError **error);
+/* The settings file's [dedup] group (engine/settings.h) fills these. */
 
 typedef struct DefisDedup DefisDedup;
 

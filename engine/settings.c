@@ -21,6 +21,8 @@ static DefisScoreSettings *settings_new(void)
     s->min_places = 1;
     s->min_networks = 1;
     s->default_weight = 1.0;
+    s->recognised_users = DEFIS_SETTINGS_RECOGNISED_USERS;
+    defis_dedup_settings_default(&s->dedup);
     s->weights = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     return s;
 }
@@ -75,9 +77,13 @@ static json_t *canonical(const DefisScoreSettings *s)
     while (g_hash_table_iter_next(&iter, &key, &value))
         if (*(double *)value != s->default_weight)
             json_object_set_new(weights, key, number(*(double *)value));
-    return json_pack("{s:o, s:o, s:I, s:I, s:o}", "z", number(s->z), "importance",
-                     number(s->importance), "min_places", (json_int_t)s->min_places,
-                     "min_networks", (json_int_t)s->min_networks, "weights", weights);
+    json_t *c = json_pack("{s:o, s:o, s:I, s:I, s:o}", "z", number(s->z), "importance",
+                          number(s->importance), "min_places", (json_int_t)s->min_places,
+                          "min_networks", (json_int_t)s->min_networks, "weights", weights);
+    /* Only when set: the versions of settings without it stay what they were. */
+    if (s->recognised_users != DEFIS_SETTINGS_RECOGNISED_USERS)
+        json_object_set_new(c, "recognised_users", json_integer(s->recognised_users));
+    return c;
 }
 
 static void compute_version(DefisScoreSettings *s)
@@ -250,6 +256,68 @@ static gboolean read_weights_group(GKeyFile *file, DefisScoreSettings *s, GError
     return TRUE;
 }
 
+static gboolean read_commons_group(GKeyFile *file, DefisScoreSettings *s, GError **error)
+{
+    g_auto(GStrv) keys = g_key_file_get_keys(file, "commons", NULL, NULL);
+    for (int i = 0; keys && keys[i]; i++) {
+        double v = 0;
+        if (strcmp(keys[i], "recognised_users") != 0) {
+            set_error(error, s->source, line_of(s, "commons", keys[i]), "commons", keys[i],
+                      "unknown key: expected recognised_users");
+            return FALSE;
+        }
+        if (!read_number(file, s, "commons", keys[i], 0, FALSE, MIN_REACH_MAX, TRUE, &v, error))
+            return FALSE;
+        s->recognised_users = (gint64)v;
+    }
+    return TRUE;
+}
+
+static gboolean read_dedup_group(GKeyFile *file, DefisScoreSettings *s, GError **error)
+{
+    static const struct {
+        const char *key;
+        double min, max;
+        gboolean integer;
+    } keys[] = {
+        {"threshold", 0.01, 1, FALSE},     {"review_margin", 0, 1, FALSE},
+        {"max_representatives", 1, 64, TRUE}, {"max_candidates", 1, 10000, TRUE},
+        {"word_weight", 0, 100, FALSE},    {"pair_weight", 0, 100, FALSE},
+        {"ngram_weight", 0, 100, FALSE},
+    };
+    DefisDedupSettings *d = &s->dedup;
+    double *targets[] = {&d->threshold,    &d->review_margin, NULL,           NULL,
+                         &d->word_weight, &d->pair_weight,   &d->ngram_weight};
+    g_auto(GStrv) names = g_key_file_get_keys(file, "dedup", NULL, NULL);
+    for (int i = 0; names && names[i]; i++) {
+        guint k = 0;
+        while (k < G_N_ELEMENTS(keys) && strcmp(keys[k].key, names[i]) != 0)
+            k++;
+        if (k == G_N_ELEMENTS(keys)) {
+            set_error(error, s->source, line_of(s, "dedup", names[i]), "dedup", names[i],
+                      "unknown key: expected threshold, review_margin, max_representatives, "
+                      "max_candidates, word_weight, pair_weight or ngram_weight");
+            return FALSE;
+        }
+        double v = 0;
+        if (!read_number(file, s, "dedup", names[i], keys[k].min, FALSE, keys[k].max,
+                         keys[k].integer, &v, error))
+            return FALSE;
+        if (targets[k])
+            *targets[k] = v;
+        else if (k == 2)
+            d->max_reps = (guint)v;
+        else
+            d->max_candidates = (guint)v;
+    }
+    if (d->word_weight + d->pair_weight + d->ngram_weight <= 0) {
+        set_error(error, s->source, line_of(s, "dedup", "word_weight"), "dedup", NULL,
+                  "the kind weights must not all be 0");
+        return FALSE;
+    }
+    return TRUE;
+}
+
 DefisScoreSettings *defis_settings_parse(const char *data, gssize length, const char *name,
                                          GError **error)
 {
@@ -273,15 +341,17 @@ DefisScoreSettings *defis_settings_parse(const char *data, gssize length, const 
     }
     g_auto(GStrv) groups = g_key_file_get_groups(file, NULL);
     for (int i = 0; groups[i]; i++) {
-        if (strcmp(groups[i], "score") != 0 && strcmp(groups[i], "weights") != 0) {
+        if (strcmp(groups[i], "score") != 0 && strcmp(groups[i], "weights") != 0 &&
+            strcmp(groups[i], "commons") != 0 && strcmp(groups[i], "dedup") != 0) {
             g_auto(GStrv) keys = g_key_file_get_keys(file, groups[i], NULL, NULL);
             int line = keys && keys[0] ? line_of(s, groups[i], keys[0]) : 0;
             set_error(error, name, line, groups[i], NULL,
-                      "unknown group: expected [score] or [weights]");
+                      "unknown group: expected [score], [weights], [commons] or [dedup]");
             return NULL;
         }
     }
-    if (!read_score_group(file, s, error) || !read_weights_group(file, s, error))
+    if (!read_score_group(file, s, error) || !read_weights_group(file, s, error) ||
+        !read_commons_group(file, s, error) || !read_dedup_group(file, s, error))
         return NULL;
     compute_version(s);
     return g_steal_pointer(&s);

@@ -13,15 +13,30 @@
  *     default = 1         # every network not named below, >= 0
  *     Occitanie = 2       # a network, by name
  *
+ *     [commons]
+ *     recognised_users = 3  # a commons used by this many places is recognised
+ *
+ *     [dedup]               # how mentions are grouped (engine/dedup.h); used by
+ *     threshold = 0.25      # imports and `defis dedup --rebuild`, not by previews
+ *     review_margin = 0.10
+ *     max_representatives = 8
+ *     max_candidates = 50
+ *     word_weight = 0.5
+ *     pair_weight = 0.1
+ *     ngram_weight = 0.4
+ *
  * Every key is optional; a missing one keeps its default. Stored scores always
  * use the defaults; a file only previews another ranking. */
 #ifndef DEFIS_SETTINGS_H
 #define DEFIS_SETTINGS_H
 
 #include "engine/common.h"
+#include "engine/dedup.h"
 
 #define DEFIS_SETTINGS_Z 1.96
 #define DEFIS_SETTINGS_IMPORTANCE 0.5
+/* Places using a commons for it to be recognised rather than a candidate. */
+#define DEFIS_SETTINGS_RECOGNISED_USERS 3
 
 /* Read-only once made: build them with defis_settings_new_default, _load or _parse. */
 typedef struct {
@@ -30,6 +45,8 @@ typedef struct {
     gint64 min_places;     /* >= 0 */
     gint64 min_networks;   /* >= 0 */
     double default_weight; /* >= 0 */
+    gint64 recognised_users; /* >= 0: [commons] recognised_users (engine/commons.h) */
+    DefisDedupSettings dedup; /* [dedup]: how mentions are grouped (engine/dedup.h) */
     GHashTable *weights;   /* network name -> double *, owned */
     GHashTable *lines;     /* "group/key" -> line (GINT_TO_POINTER), owned; may be NULL */
     char *source;          /* the file the settings came from, or NULL */
@@ -59,12 +76,12 @@ double defis_settings_weight(const DefisScoreSettings *settings, const char *nam
 
 /* The version of SETTINGS: 16 hex digits of the SHA-256 of their canonical form
  * (every value in a fixed order, shortest round-trip decimals, weights equal to
- * the default left out), so equal settings have equal versions whatever the file
+ * the default left out, recognised_users only when not the default), so equal settings have equal versions whatever the file
  * looked like. Borrowed. */
 const char *defis_settings_version(const DefisScoreSettings *settings);
 
 /* The canonical form itself, a new JSON object {z, importance, min_places,
- * min_networks, weights: {default, NAME…}, version}. */
+ * min_networks, weights: {default, NAME…}, recognised_users?, version}. */
 json_t *defis_settings_to_json(const DefisScoreSettings *settings);
 
 /* Checks that every network SETTINGS weighs exists: FUNC returns TRUE for a known

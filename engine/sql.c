@@ -210,6 +210,70 @@ static const char *const migrations[] = {
     "CREATE INDEX challenge_theme_rank ON challenge_theme(theme, total DESC, challenge_id);"
     "CREATE VIRTUAL TABLE challenge_search USING fts5(doc,"
     " tokenize = 'unicode61 remove_diacritics 2');",
+    /* 5: commons, links and shortlists (engine/commons.c, engine/shortlist.c). A
+     * commons name is unique without regard to ASCII case. commons_stage keeps
+     * every stage a commons had (the first row is its creation). link_merge_move
+     * records, per merge (merge_log id, no foreign key: the caller's transaction
+     * writes both), each link the source had, so that an unmerge gives it back
+     * exactly. A shortlist stores its canonical JSON and its SHA-256 and is frozen
+     * by triggers: no UPDATE or DELETE ever reaches it. */
+    "CREATE TABLE commons ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(name) BETWEEN 1 AND 200),"
+    "  stage TEXT NOT NULL CHECK (stage IN ('idea', 'prototype', 'stable', 'dormant')),"
+    "  url TEXT,"
+    "  description TEXT,"
+    "  keywords TEXT,"
+    "  users INTEGER NOT NULL DEFAULT 0 CHECK (users >= 0),"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE commons_stage ("
+    "  id INTEGER PRIMARY KEY,"
+    "  commons_id INTEGER NOT NULL REFERENCES commons(id),"
+    "  stage TEXT NOT NULL,"
+    "  previous TEXT,"
+    "  at TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  note TEXT"
+    ") STRICT;"
+    "CREATE INDEX commons_stage_of ON commons_stage(commons_id, id);"
+    "CREATE TABLE link ("
+    "  challenge_id INTEGER NOT NULL REFERENCES challenge(id),"
+    "  commons_id INTEGER NOT NULL REFERENCES commons(id),"
+    "  note TEXT,"
+    "  at TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  PRIMARY KEY (challenge_id, commons_id)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX link_commons ON link(commons_id, challenge_id);"
+    "CREATE TABLE link_merge_move ("
+    "  merge_id INTEGER NOT NULL,"
+    "  commons_id INTEGER NOT NULL,"
+    "  source INTEGER NOT NULL,"
+    "  target INTEGER NOT NULL,"
+    "  target_had INTEGER NOT NULL CHECK (target_had IN (0, 1)),"
+    "  note TEXT,"
+    "  at TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  PRIMARY KEY (merge_id, commons_id)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE shortlist ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),"
+    "  created_at TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  settings_version TEXT NOT NULL,"
+    "  entries INTEGER NOT NULL,"
+    "  content TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL CHECK (length(sha256) = 64)"
+    ") STRICT;"
+    "CREATE TRIGGER shortlist_no_update BEFORE UPDATE ON shortlist"
+    " BEGIN SELECT RAISE(ABORT, 'a shortlist is frozen'); END;"
+    "CREATE TRIGGER shortlist_no_delete BEFORE DELETE ON shortlist"
+    " BEGIN SELECT RAISE(ABORT, 'a shortlist is frozen'); END;"
+    "CREATE INDEX journal_at ON journal(at);"
+    "CREATE INDEX journal_action ON journal(action);",
 };
 
 const char *defis_sql_migration(int version)
@@ -238,6 +302,11 @@ int defis_sql_migration_count(void)
     " AND (?8 IS NULL OR EXISTS (SELECT 1 FROM challenge_network_score f"                      \
     "   JOIN network n ON n.id = f.network_id"                                                 \
     "   WHERE f.challenge_id = cs.challenge_id AND n.region = ?8))"
+
+/* Every commons statement returns these (see DEFIS_SQL_COMMONS_* in sql.h). */
+#define COMMONS_COLUMNS                                                                        \
+    "SELECT c.id, c.name, c.stage, c.url, c.description, c.keywords, c.users, c.created_at,"  \
+    " c.updated_at, (SELECT count(*) FROM link l WHERE l.commons_id = c.id)"
 
 /* ---- Statements ---------------------------------------------------------- */
 static const char *const statements[DEFIS_SQL_COUNT] = {
@@ -330,6 +399,8 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
     [DEFIS_SQL_MENTION_GET] =
         "SELECT id, challenge_id, text, norm, locked FROM mention WHERE id = ?1",
     [DEFIS_SQL_MENTION_MOVE] = "UPDATE mention SET challenge_id = ?2, locked = 1 WHERE id = ?1",
+    [DEFIS_SQL_MENTION_FIRST_OF] =
+        "SELECT id, text FROM mention WHERE challenge_id = ?1 ORDER BY id LIMIT 1",
     [DEFIS_SQL_MENTION_ASSIGN] = "UPDATE mention SET challenge_id = ?2 WHERE id = ?1",
     [DEFIS_SQL_REP_MOVE] = "UPDATE dedup_rep SET challenge_id = ?2 WHERE mention_id = ?1",
     [DEFIS_SQL_REPS_MOVE_ALL] = "UPDATE dedup_rep SET challenge_id = ?2 WHERE challenge_id = ?1",
@@ -343,6 +414,16 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
         " WHERE challenge_id IN (?2, ?3)",
     [DEFIS_SQL_MERGE_MOVE_MENTIONS] =
         "UPDATE mention SET challenge_id = ?1, locked = 1 WHERE challenge_id IN (?1, ?2)",
+    [DEFIS_SQL_MERGE_RECORD_VOTES] =
+        "INSERT INTO merge_move (merge_id, kind, item_id, from_challenge, was_locked)"
+        " SELECT ?1, 'vote', id, challenge_id, 0 FROM vote WHERE challenge_id = ?2",
+    [DEFIS_SQL_MERGE_MOVE_VOTES] = "UPDATE vote SET challenge_id = ?1 WHERE challenge_id = ?2",
+    [DEFIS_SQL_UNMERGE_VOTES] =
+        "UPDATE vote SET challenge_id = mm.from_challenge FROM merge_move mm"
+        " WHERE mm.merge_id = ?1 AND mm.kind = 'vote' AND vote.id = mm.item_id",
+    [DEFIS_SQL_UNMERGE_VOTE_STRAYS] =
+        "SELECT count(*) FROM merge_move mm JOIN vote v ON v.id = mm.item_id"
+        " WHERE mm.merge_id = ?1 AND mm.kind = 'vote' AND v.challenge_id != ?2",
     [DEFIS_SQL_MERGE_LAST] =
         "SELECT id, target FROM merge_log WHERE source = ?1 AND undone_at IS NULL"
         " ORDER BY id DESC LIMIT 1",
@@ -572,6 +653,77 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
         " WHERE challenge_search MATCH ?9"
         "  AND (cs.score < ?1 OR (cs.score = ?1 AND cs.challenge_id > ?2))" RANK_FILTERS
         " ORDER BY cs.score DESC, cs.challenge_id LIMIT ?3",
+
+    /* ---- commons, stages and links (engine/commons.c) ---- */
+    [DEFIS_SQL_COMMONS_INSERT] =
+        "INSERT INTO commons (name, stage, url, description, keywords, users, created_at,"
+        " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+    [DEFIS_SQL_COMMONS_BY_NAME] = COMMONS_COLUMNS " FROM commons c WHERE c.name = ?1",
+    [DEFIS_SQL_COMMONS_BY_ID] = COMMONS_COLUMNS " FROM commons c WHERE c.id = ?1",
+    [DEFIS_SQL_COMMONS_LIST] = COMMONS_COLUMNS
+        " FROM commons c WHERE ?1 IS NULL OR c.stage = ?1 ORDER BY c.name, c.id",
+    [DEFIS_SQL_COMMONS_UPDATE] =
+        "UPDATE commons SET name = ?2, url = ?3, description = ?4, keywords = ?5, users = ?6,"
+        " updated_at = ?7 WHERE id = ?1",
+    [DEFIS_SQL_COMMONS_SET_STAGE] = "UPDATE commons SET stage = ?2, updated_at = ?3 WHERE id = ?1",
+    [DEFIS_SQL_COMMONS_STAGE_INSERT] =
+        "INSERT INTO commons_stage (commons_id, stage, previous, at, actor, note)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [DEFIS_SQL_COMMONS_STAGE_HISTORY] =
+        "SELECT stage, previous, at, actor, note FROM commons_stage WHERE commons_id = ?1"
+        " ORDER BY id",
+    [DEFIS_SQL_LINK_GET] = "SELECT 1 FROM link WHERE challenge_id = ?1 AND commons_id = ?2",
+    [DEFIS_SQL_LINK_INSERT] =
+        "INSERT INTO link (challenge_id, commons_id, note, at, actor) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [DEFIS_SQL_LINK_DELETE] = "DELETE FROM link WHERE challenge_id = ?1 AND commons_id = ?2",
+    [DEFIS_SQL_LINKS_OF_CHALLENGE] =
+        "SELECT c.id, c.name, c.stage, c.users, l.note, l.at, l.actor FROM link l"
+        " JOIN commons c ON c.id = l.commons_id WHERE l.challenge_id = ?1 ORDER BY c.name, c.id",
+    [DEFIS_SQL_LINKS_OF_COMMONS] =
+        "SELECT ch.id, ch.title, ch.state, cs.score, l.note, l.at, l.actor FROM link l"
+        " JOIN challenge ch ON ch.id = l.challenge_id"
+        " LEFT JOIN challenge_score cs ON cs.challenge_id = ch.id"
+        " WHERE l.commons_id = ?1 ORDER BY cs.score IS NULL, cs.score DESC, ch.id",
+    /* A merge moves the source's links to the target; a link both had stays the
+     * target's. Each of the source's links is recorded as it was, and whether the
+     * target had it already, so that the unmerge takes back exactly what came. */
+    [DEFIS_SQL_LINK_MERGE_RECORD] =
+        "INSERT INTO link_merge_move (merge_id, commons_id, source, target, target_had, note,"
+        " at, actor) SELECT ?1, l.commons_id, ?3, ?2,"
+        "  EXISTS (SELECT 1 FROM link t WHERE t.challenge_id = ?2 AND t.commons_id = l.commons_id),"
+        "  l.note, l.at, l.actor FROM link l WHERE l.challenge_id = ?3",
+    [DEFIS_SQL_LINK_MERGE_DROP] =
+        "DELETE FROM link WHERE challenge_id = ?2"
+        " AND commons_id IN (SELECT commons_id FROM link WHERE challenge_id = ?1)",
+    [DEFIS_SQL_LINK_MERGE_MOVE] = "UPDATE link SET challenge_id = ?1 WHERE challenge_id = ?2",
+    [DEFIS_SQL_LINK_UNMERGE_TAKE] =
+        "DELETE FROM link WHERE (challenge_id, commons_id) IN"
+        " (SELECT target, commons_id FROM link_merge_move WHERE merge_id = ?1 AND target_had = 0)",
+    [DEFIS_SQL_LINK_UNMERGE_RESTORE] =
+        "INSERT OR IGNORE INTO link (challenge_id, commons_id, note, at, actor)"
+        " SELECT source, commons_id, note, at, actor FROM link_merge_move WHERE merge_id = ?1",
+    [DEFIS_SQL_LINK_UNMERGE_FORGET] = "DELETE FROM link_merge_move WHERE merge_id = ?1",
+    [DEFIS_SQL_LINK_SPLIT_COPY] =
+        "INSERT OR IGNORE INTO link (challenge_id, commons_id, note, at, actor)"
+        " SELECT ?2, commons_id, note, at, actor FROM link WHERE challenge_id = ?1",
+
+    /* ---- shortlists (engine/shortlist.c) ---- */
+    [DEFIS_SQL_SHORTLIST_INSERT] =
+        "INSERT INTO shortlist (name, created_at, actor, settings_version, entries, content,"
+        " sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [DEFIS_SQL_SHORTLIST_GET] =
+        "SELECT id, name, created_at, actor, settings_version, entries, content, sha256"
+        " FROM shortlist WHERE id = ?1",
+    [DEFIS_SQL_SHORTLIST_LIST] =
+        "SELECT id, name, created_at, actor, settings_version, entries, sha256 FROM shortlist"
+        " ORDER BY id",
+
+    /* ---- the journal, read (engine/journal.c) ---- */
+    [DEFIS_SQL_JOURNAL_LIST] =
+        "SELECT id, at, actor, action, payload FROM journal"
+        " WHERE (?1 IS NULL OR at >= ?1)"
+        " AND (?2 IS NULL OR action = ?2 OR substr(action, 1, length(?2) + 1) = ?2 || '.')"
+        " AND (?4 IS NULL OR id < ?4) ORDER BY id DESC LIMIT ?3",
 };
 
 const char *defis_sql_text(DefisSql id)

@@ -59,12 +59,17 @@ typedef enum {
     DEFIS_SQL_MENTIONS_LOCK,         /* ?1 challenge */
     DEFIS_SQL_MENTION_GET,           /* ?1 id -> id, challenge_id, text, norm, locked */
     DEFIS_SQL_MENTION_MOVE,          /* ?1 id, ?2 challenge (locks it) */
+    DEFIS_SQL_MENTION_FIRST_OF,      /* ?1 challenge -> id, text */
     DEFIS_SQL_MENTION_ASSIGN,        /* ?1 id, ?2 challenge */
     DEFIS_SQL_REP_MOVE,              /* ?1 mention, ?2 challenge */
     DEFIS_SQL_REPS_MOVE_ALL,         /* ?1 from challenge, ?2 to challenge */
     DEFIS_SQL_MERGE_LOG_INSERT,      /* ?1 target, ?2 source, ?3 at, ?4 actor */
     DEFIS_SQL_MERGE_RECORD_MENTIONS, /* ?1 merge, ?2 target, ?3 source */
     DEFIS_SQL_MERGE_MOVE_MENTIONS,   /* ?1 target, ?2 source */
+    DEFIS_SQL_MERGE_RECORD_VOTES,    /* ?1 merge, ?2 source */
+    DEFIS_SQL_MERGE_MOVE_VOTES,      /* ?1 target, ?2 source */
+    DEFIS_SQL_UNMERGE_VOTES,         /* ?1 merge */
+    DEFIS_SQL_UNMERGE_VOTE_STRAYS,   /* ?1 merge, ?2 target -> count */
     DEFIS_SQL_MERGE_LAST,            /* ?1 source -> merge id, target */
     DEFIS_SQL_UNMERGE_STRAYS,        /* ?1 merge, ?2 target -> count */
     DEFIS_SQL_UNMERGE_MENTIONS,      /* ?1 merge */
@@ -150,6 +155,46 @@ typedef enum {
     DEFIS_SQL_RANK_THEME_TIE,
     DEFIS_SQL_RANK_THEME_NEXT,
     DEFIS_SQL_RANK_SEARCH,             /* both at once: (score, id) after (?1, ?2) */
+
+    /* commons, stages and links (engine/commons.c). COMMONS_COLUMNS: id, name, stage,
+     * url, description, keywords, users, created_at, updated_at, links */
+    DEFIS_SQL_COMMONS_INSERT,        /* ?1 name, ?2 stage, ?3 url, ?4 description, ?5 keywords,
+                                        ?6 users, ?7 at */
+    DEFIS_SQL_COMMONS_BY_NAME,       /* ?1 name (ASCII case ignored) -> COMMONS_COLUMNS */
+    DEFIS_SQL_COMMONS_BY_ID,         /* ?1 id -> COMMONS_COLUMNS */
+    DEFIS_SQL_COMMONS_LIST,          /* ?1 stage or NULL -> COMMONS_COLUMNS, by name */
+    DEFIS_SQL_COMMONS_UPDATE,        /* ?1 id, ?2 name, ?3 url, ?4 description, ?5 keywords,
+                                        ?6 users, ?7 at */
+    DEFIS_SQL_COMMONS_SET_STAGE,     /* ?1 id, ?2 stage, ?3 at */
+    DEFIS_SQL_COMMONS_STAGE_INSERT,  /* ?1 commons, ?2 stage, ?3 previous, ?4 at, ?5 actor,
+                                        ?6 note */
+    DEFIS_SQL_COMMONS_STAGE_HISTORY, /* ?1 commons -> stage, previous, at, actor, note */
+    DEFIS_SQL_LINK_GET,              /* ?1 challenge, ?2 commons -> 1 */
+    DEFIS_SQL_LINK_INSERT,           /* ?1 challenge, ?2 commons, ?3 note, ?4 at, ?5 actor */
+    DEFIS_SQL_LINK_DELETE,           /* ?1 challenge, ?2 commons */
+    DEFIS_SQL_LINKS_OF_CHALLENGE,    /* ?1 challenge -> commons id, name, stage, users, note,
+                                        at, actor (by name) */
+    DEFIS_SQL_LINKS_OF_COMMONS,      /* ?1 commons -> challenge id, title, state, score or NULL,
+                                        note, at, actor (best score first) */
+    DEFIS_SQL_LINK_MERGE_RECORD,     /* ?1 merge, ?2 target, ?3 source */
+    DEFIS_SQL_LINK_MERGE_DROP,       /* ?1 target, ?2 source: the source's links the target has */
+    DEFIS_SQL_LINK_MERGE_MOVE,       /* ?1 target, ?2 source */
+    DEFIS_SQL_LINK_UNMERGE_TAKE,     /* ?1 merge: the target's links that came from the source */
+    DEFIS_SQL_LINK_UNMERGE_RESTORE,  /* ?1 merge: the source's links as they were */
+    DEFIS_SQL_LINK_UNMERGE_FORGET,   /* ?1 merge */
+    DEFIS_SQL_LINK_SPLIT_COPY,       /* ?1 from, ?2 to */
+
+    /* shortlists (engine/shortlist.c) */
+    DEFIS_SQL_SHORTLIST_INSERT, /* ?1 name, ?2 at, ?3 actor, ?4 settings version, ?5 entries,
+                                   ?6 content, ?7 sha256 */
+    DEFIS_SQL_SHORTLIST_GET,    /* ?1 id -> id, name, created_at, actor, settings_version,
+                                   entries, content, sha256 */
+    DEFIS_SQL_SHORTLIST_LIST,   /* -> id, name, created_at, actor, settings_version, entries,
+                                   sha256 */
+
+    /* the journal, read (engine/journal.c) */
+    DEFIS_SQL_JOURNAL_LIST, /* ?1 since or NULL, ?2 action or NULL, ?3 limit, ?4 before id or
+                               NULL -> id, at, actor, action, payload (newest first) */
 
     DEFIS_SQL_COUNT
 } DefisSql;

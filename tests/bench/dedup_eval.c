@@ -108,8 +108,6 @@ static Quality run_defis(Data *d, const char *csv_path, double threshold, double
     DefisDedupSettings settings;
     defis_dedup_settings_default(&settings);
     settings.threshold = threshold;
-    if (g_getenv("EVAL_SETTINGS") && !defis_dedup_settings_load(g_getenv("EVAL_SETTINGS"), &settings, NULL))
-        g_error("bad EVAL_SETTINGS");
     settings.threshold = threshold;
     SurveyImportOptions options = {.network = "stsb", .actor = "eval", .dedup = &settings};
     survey_limits_default(&options.limits);
