@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* cli_import.c - `defis import`: survey files in, one transaction each. */
 #include <stdio.h>
+#include <string.h>
 
 #include "api/commands.h"
 #include "engine/settings.h"
 #include "surveys/error.h"
 #include "surveys/import.h"
+#include "surveys/mapping.h"
 
 static void print_problems(const SurveyReport *report)
 {
@@ -24,6 +26,125 @@ static void print_problems(const SurveyReport *report)
     if (report->problem_count > (guint64)(report->problems ? report->problems->len : 0))
         fprintf(stderr, "%s: … and %" G_GUINT64_FORMAT " more problems\n", report->file,
                 report->problem_count - report->problems->len);
+}
+
+/* The profile line: which profile read the file, and how it was chosen. */
+static void print_profile(const SurveyReport *r)
+{
+    if (!r->profile)
+        return;
+    static const char *const how[][2] = {{"detected", "recognised from the header"},
+                                         {"given", "as given by --profile"},
+                                         {"file", "from the profile file given"},
+                                         {"default", "nothing else recognised the header"}};
+    const char *why = r->profile_choice;
+    for (guint i = 0; i < G_N_ELEMENTS(how); i++)
+        if (g_strcmp0(r->profile_choice, how[i][0]) == 0)
+            why = how[i][1];
+    printf("  profile            %s (%s), %s\n", r->profile, r->tool ? r->tool : r->profile, why);
+}
+
+static void print_mapping(const SurveyReport *r)
+{
+    if (!r->mapping)
+        return;
+    printf("  mapping\n");
+    if (r->header_row > 1)
+        printf("    (column names on row %" G_GUINT64_FORMAT ")\n", r->header_row);
+    json_t *guessed = json_object_get(r->mapping, "guessed");
+    static const char *const fields[] = {"place",   "challenge", "theme",     "importance",
+                                         "members", "votes",     "respondent"};
+    for (guint f = 0; f < G_N_ELEMENTS(fields); f++) {
+        json_t *list = json_object_get(r->mapping, fields[f]);
+        gboolean guess = FALSE;
+        size_t i;
+        json_t *v;
+        json_array_foreach(guessed, i, v)
+        {
+            guess |= g_strcmp0(json_string_value(v), fields[f]) == 0;
+        }
+        printf("    %-11s", fields[f]);
+        if (json_array_size(list) == 0)
+            printf(" -");
+        json_array_foreach(list, i, v)
+        {
+            printf("%s%s", i ? ", " : " ", json_string_value(v));
+        }
+        printf("%s\n", guess && json_array_size(list) ? "   (found by the profile)" : "");
+    }
+    printf("    %" JSON_INTEGER_FORMAT " columns, %" JSON_INTEGER_FORMAT
+           " ignored (tool metadata), %" JSON_INTEGER_FORMAT " multi-select options\n",
+           json_integer_value(json_object_get(r->mapping, "columns")),
+           json_integer_value(json_object_get(r->mapping, "ignored")),
+           json_integer_value(json_object_get(r->mapping, "options")));
+    size_t i;
+    json_t *note;
+    json_array_foreach(json_object_get(r->mapping, "notes"), i, note)
+    {
+        printf("  note: %s\n", json_string_value(note));
+    }
+}
+
+static void print_preview(const SurveyReport *r)
+{
+    if (!json_array_size(r->preview))
+        return;
+    printf("  first mentions\n");
+    size_t i;
+    json_t *m;
+    json_array_foreach(r->preview, i, m)
+    {
+        g_autofree char *place = api_cli_clip(json_string_value(json_object_get(m, "place")), 24);
+        g_autofree char *text = api_cli_clip(json_string_value(json_object_get(m, "text")), 50);
+        const char *theme = json_string_value(json_object_get(m, "theme"));
+        g_autofree char *clipped = theme ? api_cli_clip(theme, 30) : NULL;
+        printf("    line %-5" JSON_INTEGER_FORMAT " %s | %s",
+               json_integer_value(json_object_get(m, "line")), place, text);
+        if (clipped)
+            printf(" | theme: %s", clipped);
+        if (json_object_get(m, "importance"))
+            printf(" | importance %" JSON_INTEGER_FORMAT,
+                   json_integer_value(json_object_get(m, "importance")));
+        if (json_object_get(m, "votes"))
+            printf(" | votes %" JSON_INTEGER_FORMAT,
+                   json_integer_value(json_object_get(m, "votes")));
+        printf("\n");
+    }
+}
+
+/* A dry run prints everything on stdout, problems included: it is the answer asked for. */
+static void print_dry_run(const SurveyReport *r)
+{
+    printf("%s: dry run, nothing written (%s", r->file, r->format);
+    if (r->delimiter)
+        printf(", delimiter \"%s\"", strcmp(r->delimiter, "\t") == 0 ? "tab" : r->delimiter);
+    printf(", %s)\n", r->encoding ? r->encoding : "?");
+    print_profile(r);
+    print_mapping(r);
+    printf("  rows read          %" G_GINT64_FORMAT "\n"
+           "  mentions           %" G_GINT64_FORMAT "\n"
+           "  empty skipped      %" G_GINT64_FORMAT "\n",
+           r->rows, r->mentions, r->skipped);
+    print_preview(r);
+    if (r->problem_count == 0) {
+        printf("  problems           none: the file can be imported\n");
+        return;
+    }
+    printf("  problems           %" G_GUINT64_FORMAT "\n", r->problem_count);
+    for (guint i = 0; i < r->problems->len; i++) {
+        const SurveyProblem *p = g_ptr_array_index(r->problems, i);
+        printf("    %s", r->file);
+        if (p->line)
+            printf(":%" G_GUINT64_FORMAT, p->line);
+        if (p->column)
+            printf(":%" G_GUINT64_FORMAT, p->column);
+        if (p->field)
+            printf(": %s", p->field);
+        printf(": %s\n", p->message);
+    }
+    if (r->problem_count > r->problems->len)
+        printf("    … and %" G_GUINT64_FORMAT " more problems\n",
+               r->problem_count - r->problems->len);
 }
 
 static void print_report(const SurveyReport *r)
@@ -47,13 +168,16 @@ static void print_report(const SurveyReport *r)
            "  challenges joined  %" G_GINT64_FORMAT "\n",
            r->rows, r->mentions, r->skipped, r->places, r->challenges_created,
            r->challenges_joined);
+    if (g_strcmp0(r->profile, "canonical") != 0)
+        print_profile(r);
 }
 
 int api_cli_import(ApiCli *cli, int argc, char **argv)
 {
-    g_autofree char *network = NULL, *format = NULL, *title = NULL;
+    g_autofree char *network = NULL, *format = NULL, *title = NULL, *profile = NULL;
+    g_auto(GStrv) maps = NULL;
     gint64 max_size = 0, max_rows = 0, max_field = 0;
-    gboolean json = FALSE;
+    gboolean json = FALSE, dry_run = FALSE;
     g_autofree char *config = NULL;
     const GOptionEntry entries[] = {
         {"network", 'n', 0, G_OPTION_ARG_STRING, &network, "Network the surveys belong to",
@@ -68,6 +192,19 @@ int api_cli_import(ApiCli *cli, int argc, char **argv)
          "Most rows accepted in one file (default 2000000)", "N"},
         {"max-field", 0, 0, G_OPTION_ARG_INT64, &max_field,
          "Longest field accepted, in bytes (default 16384)", "BYTES"},
+        {"profile", 'p', 0, G_OPTION_ARG_STRING, &profile,
+         "The survey tool's profile: auto (recognised from the header; the default), a shipped "
+         "one (canonical, limesurvey, kobotoolbox, odk-central, framaforms, google-forms, "
+         "microsoft-forms, decidim, consul-admin, consul-opendata) or a profile FILE.ini",
+         "NAME|FILE"},
+        {"map", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &maps,
+         "Take FIELD (place, challenge, theme, importance, members, votes, respondent) from "
+         "COLUMN: its header text, code or 1-based number. Repeatable; several challenge "
+         "columns are allowed",
+         "FIELD=COLUMN"},
+        {"dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run,
+         "Write nothing: show the profile, the mapping, the first mentions and every problem",
+         NULL},
         {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the reports as JSON", NULL},
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
          "Settings file whose [dedup] group groups the mentions (default: built-in)", "FILE"},
@@ -76,7 +213,13 @@ int api_cli_import(ApiCli *cli, int argc, char **argv)
     g_autoptr(GOptionContext) context = api_cli_context(
         "import", "FILE…",
         "Import survey files for a network. Each file is imported whole or not at all;\n"
-        "importing the same bytes again does nothing.",
+        "importing the same bytes again does nothing.\n\n"
+        "A survey tool's export is read as downloaded: its profile is recognised from the\n"
+        "header (LimeSurvey, KoboToolbox, ODK Central, Framaforms, Google Forms, Microsoft\n"
+        "Forms, Decidim, CONSUL) and named in the report. What a profile cannot know, such\n"
+        "as the question holding the place's name, is given with --map, for example\n"
+        "--map place=\"Nom du tiers-lieu\" or --map place=Q1. Check an unknown export\n"
+        "first with --dry-run: it says which columns it found and what to map.",
         entries);
     if (!api_cli_parse(context, &argc, &argv))
         return API_EXIT_USAGE;
@@ -93,8 +236,20 @@ int api_cli_import(ApiCli *cli, int argc, char **argv)
     GError *config_error = NULL;
     if (config && !(settings = defis_settings_load(config, &config_error)))
         return api_cli_fail(config_error);
-    SurveyImportOptions options = {
-        .network = network, .format = format, .title = title, .actor = cli->actor};
+    for (char **m = maps; m && *m; m++) {
+        g_autoptr(GError) bad = NULL;
+        SurveyMap map;
+        if (!survey_map_parse(*m, &map, &bad))
+            return api_cli_usage("import", "%s", bad->message);
+        g_free(map.column);
+    }
+    SurveyImportOptions options = {.network = network,
+                                   .format = format,
+                                   .title = title,
+                                   .actor = cli->actor,
+                                   .profile = profile,
+                                   .maps = (const char *const *)maps,
+                                   .dry_run = dry_run};
     survey_limits_default(&options.limits);
     if (settings)
         options.dedup = &settings->dedup;
@@ -116,7 +271,10 @@ int api_cli_import(ApiCli *cli, int argc, char **argv)
         gboolean ok = survey_import_file(store, argv[i], &options, &report, &error);
         if (json)
             json_array_append_new(reports, survey_report_to_json(&report));
-        if (ok) {
+        if (ok && dry_run) {
+            if (!json)
+                print_dry_run(&report);
+        } else if (ok) {
             if (!json)
                 print_report(&report);
         } else {
@@ -132,7 +290,7 @@ int api_cli_import(ApiCli *cli, int argc, char **argv)
         g_autoptr(json_t) out = json_pack("{s:O}", "reports", reports);
         api_print_json(out);
     }
-    if (status != API_EXIT_OK)
+    if (status != API_EXIT_OK && !dry_run)
         fprintf(stderr, "defis: fix the file and import it again; nothing of it was stored\n");
     return status;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "api/commands.h"
+#include "engine/commons.h"
 #include "engine/score.h"
 
 #define INT(object, key) json_integer_value(json_object_get(object, key))
@@ -83,6 +84,18 @@ static void print_text(json_t *c)
     json_array_foreach(votes, i, t)
         printf("  #%" JSON_INTEGER_FORMAT " %s / %s, %s by %s\n", INT(t, "id"),
                TEXT(t, "network"), TEXT(t, "place"), TEXT(t, "at"), TEXT(t, "actor"));
+    json_t *commons = json_object_get(c, "commons");
+    printf("\nCandidate commons (%zu):\n", json_array_size(commons));
+    json_array_foreach(commons, i, t)
+    {
+        printf("  %s: %s, %s (%" JSON_INTEGER_FORMAT " places)", TEXT(t, "name"),
+               TEXT(t, "stage"), TEXT(t, "status"), INT(t, "users"));
+        if (TEXT(t, "note"))
+            printf(": %s", TEXT(t, "note"));
+        printf("\n");
+    }
+    if (json_array_size(commons) == 0)
+        printf("  (none linked: see `defis suggest %" JSON_INTEGER_FORMAT "`)\n", INT(c, "id"));
 }
 
 int api_cli_show(ApiCli *cli, int argc, char **argv)
@@ -122,6 +135,11 @@ int api_cli_show(ApiCli *cli, int argc, char **argv)
     g_autoptr(json_t) challenge = defis_score_explain(store, id, settings, &error);
     if (!challenge)
         return api_cli_fail(error);
+    /* The commons that could answer it, at their stages (engine/commons.h). */
+    json_t *commons = defis_commons_of_challenge(store, id, settings, &error);
+    if (!commons)
+        return api_cli_fail(error);
+    json_object_set_new(challenge, "commons", commons);
     if (json)
         api_print_json(challenge);
     else

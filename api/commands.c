@@ -18,5 +18,11 @@ const ApiCommand api_commands[] = {
     {"merge", api_cli_merge, "Merge challenges into one (undone by unmerge)"},
     {"unmerge", api_cli_unmerge, "Undo the last merge of a challenge exactly"},
     {"split", api_cli_split, "Move mentions out of their challenge into a new one"},
+    {"commons", api_cli_commons, "Keep the catalogue of commons and their lifecycle stages"},
+    {"link", api_cli_link, "Link a challenge to a commons that could answer it"},
+    {"unlink", api_cli_unlink, "Remove the link between a challenge and a commons"},
+    {"suggest", api_cli_suggest, "Suggest commons whose texts resemble a challenge"},
+    {"shortlist", api_cli_shortlist, "Freeze, show, list and diff shortlists for campaigns"},
+    {"journal", api_cli_journal, "Show the journal of every write, newest first"},
     {NULL},
 };

@@ -15,6 +15,12 @@ int api_cli_export(ApiCli *cli, int argc, char **argv);     /* cli_export.c */
 int api_cli_backup(ApiCli *cli, int argc, char **argv);     /* cli_backup.c */
 int api_cli_serve(ApiCli *cli, int argc, char **argv);      /* cli_serve.c */
 int api_cli_token(ApiCli *cli, int argc, char **argv);      /* cli_token.c */
+int api_cli_commons(ApiCli *cli, int argc, char **argv);    /* cli_commons.c */
+int api_cli_link(ApiCli *cli, int argc, char **argv);       /* cli_link.c */
+int api_cli_unlink(ApiCli *cli, int argc, char **argv);     /* cli_link.c */
+int api_cli_suggest(ApiCli *cli, int argc, char **argv);    /* cli_link.c */
+int api_cli_shortlist(ApiCli *cli, int argc, char **argv);  /* cli_shortlist.c */
+int api_cli_journal(ApiCli *cli, int argc, char **argv);    /* cli_journal.c */
 
 int api_cli_dedup(ApiCli *cli, int argc, char **argv);      /* cli_dedup.c */
 int api_cli_review(ApiCli *cli, int argc, char **argv);     /* cli_dedup.c */

@@ -19,8 +19,11 @@
 #include "api/routes.h"
 
 #include "api/handlers_challenges.h"
+#include "api/handlers_commons.h"
+#include "api/handlers_journal.h"
 #include "api/handlers_meta.h"
 #include "api/handlers_networks.h"
+#include "api/handlers_shortlists.h"
 #include "api/handlers_surveys.h"
 #include "api/handlers_tokens.h"
 
@@ -47,11 +50,69 @@ static const ApiParam surveys_params[] = {
     {"network", "query", "string", "The network (leads only; a network token uses its own)"},
     {"format", "query", "string", "csv or json (default: from the Content-Type)"},
     {"title", "query", "string", "Title of the survey (default: the JSON title)"},
+    {"profile", "query", "string",
+     "The survey tool's profile: auto (recognised from the header, the default) or a shipped "
+     "profile's name (limesurvey, kobotoolbox, framaforms, decidim…)"},
+    {"map", "query", "string",
+     "FIELD=COLUMN mappings over the profile (place, challenge, theme, importance, members, "
+     "votes, respondent), several separated by line breaks (%0A)"},
+    {"dry_run", "query", "boolean",
+     "1 or true: write nothing, answer 200 with the profile, mapping, first mentions and "
+     "problems"},
     {NULL},
 };
 
 static const ApiParam token_id_params[] = {
     {"id", "path", "integer", "The token's id"},
+    {NULL},
+};
+
+/* commons, links, shortlists, journal (handlers_commons.c, handlers_shortlists.c,
+ * handlers_journal.c) */
+static const ApiParam commons_list_params[] = {
+    {"stage", "query", "string", "Only the commons at this stage"},
+    {NULL},
+};
+
+static const ApiParam commons_key_params[] = {
+    {"key", "path", "string", "The commons' name (or its id when no commons has that name)"},
+    {NULL},
+};
+
+static const ApiParam challenge_id_params[] = {
+    {"id", "path", "integer", "The challenge's id"},
+    {NULL},
+};
+
+static const ApiParam link_params[] = {
+    {"id", "path", "integer", "The challenge's id"},
+    {"key", "path", "string", "The commons' name (or id)"},
+    {NULL},
+};
+
+static const ApiParam suggestions_params[] = {
+    {"id", "path", "integer", "The challenge's id"},
+    {"limit", "query", "integer", "How many suggestions (1 to 100, default 5)"},
+    {NULL},
+};
+
+static const ApiParam shortlist_params[] = {
+    {"id", "path", "integer", "The shortlist's id"},
+    {"format", "query", "string", "json (default) or csv"},
+    {NULL},
+};
+
+static const ApiParam shortlist_diff_params[] = {
+    {"a", "path", "integer", "The earlier shortlist's id"},
+    {"b", "path", "integer", "The later shortlist's id"},
+    {NULL},
+};
+
+static const ApiParam journal_params[] = {
+    {"since", "query", "string", "Entries at or after this time (ISO 8601 date or time)"},
+    {"action", "query", "string", "One action (link.add) or a family (commons)"},
+    {"before", "query", "integer", "Entries older than this id (the next_before of a page)"},
+    {"limit", "query", "integer", "How many entries (1 to 10000, default 50)"},
     {NULL},
 };
 
@@ -84,6 +145,44 @@ const ApiRoute api_routes[] = {
      JSON, 201, JSON},
     {"DELETE", "/v1/tokens/{id}", api_handle_tokens_revoke, API_LEAD, 0,
      "Revoke a token", token_id_params, NULL, 200, JSON},
+    {"GET", "/v1/commons", api_handle_commons_list, API_ANY_ROLE, 0,
+     "The catalogue of commons by name, with stage and recognition", commons_list_params, NULL,
+     200, JSON},
+    {"POST", "/v1/commons", api_handle_commons_add, API_LEAD, 0,
+     "Add a commons: {\"name\", \"stage\", \"url\"?, \"description\"?, \"keywords\"?, "
+     "\"users\"?, \"note\"?}", NULL, JSON, 201, JSON},
+    {"GET", "/v1/commons/{key}", api_handle_commons_get, API_ANY_ROLE, 0,
+     "One commons: fields, stage history, linked challenges by score", commons_key_params, NULL,
+     200, JSON},
+    {"PATCH", "/v1/commons/{key}", api_handle_commons_update, API_LEAD, 0,
+     "Change the fields given of a commons (a different stage is a stage change)",
+     commons_key_params, JSON, 200, JSON},
+    {"POST", "/v1/commons/{key}/stage", api_handle_commons_stage, API_LEAD, 0,
+     "Move a commons to a stage: {\"stage\", \"note\"?}; a move back needs a note",
+     commons_key_params, JSON, 200, JSON},
+    {"GET", "/v1/challenges/{id}/commons", api_handle_links_list, API_ANY_ROLE, 0,
+     "The commons linked to a challenge, at their stages", challenge_id_params, NULL, 200, JSON},
+    {"POST", "/v1/challenges/{id}/commons", api_handle_links_add, API_LEAD, 0,
+     "Link a challenge to a commons: {\"commons\", \"note\"?}", challenge_id_params, JSON, 201,
+     JSON},
+    {"DELETE", "/v1/challenges/{id}/commons/{key}", api_handle_links_remove, API_LEAD, 0,
+     "Remove the link between a challenge and a commons", link_params, NULL, 200, JSON},
+    {"GET", "/v1/challenges/{id}/suggestions", api_handle_suggestions, API_ANY_ROLE, 0,
+     "Commons whose texts resemble the challenge, most similar first", suggestions_params, NULL,
+     200, JSON},
+    {"POST", "/v1/shortlists", api_handle_shortlists_create, API_LEAD | API_CAMPAIGN, 0,
+     "Freeze a shortlist: {\"name\", \"stages\"?, \"theme\"?, \"network\"?, "
+     "\"min_networks\"?, \"limit\"?, \"unserved\"?}", NULL, JSON, 201, JSON},
+    {"GET", "/v1/shortlists", api_handle_shortlists_list, API_ANY_ROLE, 0,
+     "The frozen shortlists, oldest first", NULL, NULL, 200, JSON},
+    {"GET", "/v1/shortlists/{id}", api_handle_shortlists_get, API_ANY_ROLE, 0,
+     "A frozen shortlist (JSON, or CSV with ?format=csv); ETag: its SHA-256", shortlist_params,
+     NULL, 200, JSON},
+    {"GET", "/v1/shortlists/{a}/diff/{b}", api_handle_shortlists_diff, API_ANY_ROLE, 0,
+     "What entered, left, moved up or down from shortlist a to shortlist b",
+     shortlist_diff_params, NULL, 200, JSON},
+    {"GET", "/v1/journal", api_handle_journal, API_LEAD, 0,
+     "The journal of every write, newest first", journal_params, NULL, 200, JSON},
 };
 
 const gsize api_routes_count = G_N_ELEMENTS(api_routes);

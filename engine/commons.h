@@ -142,7 +142,7 @@ gboolean defis_commons_unlink(DefisStore *store, gint64 challenge, const char *k
 
 /* The commons linked to CHALLENGE, by name: a new array of {id, name, stage,
  * users, recognised, status, note, linked_at, linked_by}. Runs in the caller's
- * transaction if one is open. */
+ * transaction if one is open. DEFIS_ERROR_NOT_FOUND for an unknown challenge. */
 json_t *defis_commons_of_challenge(DefisStore *store, gint64 challenge,
                                    const DefisScoreSettings *settings, GError **error);
 

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/commons.h"
 #include "engine/error.h"
+#include "engine/idmap.h"
 #include "engine/journal.h"
 #include "engine/minhash.h"
 #include "engine/score.h"
@@ -18,7 +20,7 @@ void defis_dedup_settings_default(DefisDedupSettings *s)
     s->threshold = 0.25;
     s->review_margin = 0.10;
     s->max_reps = 8;
-    s->max_candidates = 50;
+    s->max_candidates = 16;
     s->word_weight = 0.5;
     s->pair_weight = 0.1;
     s->ngram_weight = 0.4;
@@ -48,37 +50,45 @@ struct DefisDedup {
     DefisText *text;
     char *now;
     gboolean rebuilding; /* ignore the stored twins: their challenges are being redone */
-    GHashTable *twins;   /* norm hash -> challenge id, placed in this transaction */
+    DefisIdMap twins;    /* norm hash -> challenge id, placed in this transaction */
     GHashTable *reps;    /* challenge id -> Reps */
     GHashTable *review;  /* rebuild only: "a:b" -> similarity, written at the end */
-    GHashTable *df;      /* feature -> document frequency, as read or counted */
-    gint64 documents;    /* texts counted in the frequencies */
+    DefisIdMap df_read;  /* feature -> document frequency as stored (a cache) */
+    DefisIdMap df_new;   /* feature -> documents counted in this transaction, not yet stored */
+    gint64 documents;    /* texts counted in the frequencies, these included */
     GError *df_error;    /* a failure while reading a frequency for a weight */
 };
 
-/* Bounds the cache of document frequencies. */
-#define DF_CACHE_MAX (1 << 20)
+/* Bounds the cache of stored document frequencies (16 bytes an entry). */
+#define DF_CACHE_MAX (1 << 18)
 
-/* The document frequency of FEATURE: the number of distinct texts having it. A
- * borrowed pointer into the cache, which reads the store on a miss. */
-static gint64 *df_of(DefisDedup *dedup, guint64 feature)
+/* Feature hashes may be 0; the maps reserve 0. */
+static guint64 map_key(guint64 feature)
 {
-    gint64 key = (gint64)feature;
-    gint64 *df = g_hash_table_lookup(dedup->df, &key);
-    if (df)
-        return df;
-    if (g_hash_table_size(dedup->df) >= DF_CACHE_MAX)
-        g_hash_table_remove_all(dedup->df);
+    return feature ? feature : 1;
+}
+
+/* The document frequency of FEATURE: the number of distinct texts having it,
+ * stored or counted in this transaction. */
+static gint64 df_of(DefisDedup *dedup, guint64 feature)
+{
+    guint64 key = map_key(feature);
+    gint64 stored = 0, counted = 0;
+    defis_idmap_get(&dedup->df_new, key, &counted);
+    if (defis_idmap_get(&dedup->df_read, key, &stored))
+        return stored + counted;
+    if (dedup->df_read.size >= DF_CACHE_MAX) {
+        defis_idmap_clear(&dedup->df_read);
+        defis_idmap_init(&dedup->df_read);
+    }
     DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_DF_GET);
-    defis_stmt_bind_int(stmt, 1, key);
+    defis_stmt_bind_int(stmt, 1, (gint64)feature);
     gboolean row = FALSE;
-    df = g_new(gint64, 1);
-    *df = 0;
     if (defis_stmt_step(stmt, &row, dedup->df_error ? NULL : &dedup->df_error) && row)
-        *df = defis_stmt_int(stmt, 0);
+        stored = defis_stmt_int(stmt, 0);
     defis_stmt_reset(stmt);
-    g_hash_table_insert(dedup->df, g_memdup2(&key, sizeof key), df);
-    return df;
+    defis_idmap_put(&dedup->df_read, key, stored);
+    return stored + counted;
 }
 
 /* Inverse document frequency: a word every challenge uses weighs little, a rare
@@ -86,30 +96,46 @@ static gint64 *df_of(DefisDedup *dedup, guint64 feature)
 static double idf_weight(guint64 feature, gpointer data)
 {
     DefisDedup *dedup = data;
-    gint64 df = MAX(*df_of(dedup, feature), 1);
+    gint64 df = MAX(df_of(dedup, feature), 1);
     return log(1.0 + (double)MAX(dedup->documents, 1) / (double)df);
 }
 
-/* Counts the features of one more distinct text in the frequencies. */
+/* Counts the features of one more distinct text in the frequencies; they reach
+ * the store at defis_dedup_flush. */
 static gboolean count_document(DefisDedup *dedup, const DefisFeatures *features, GError **error)
 {
     for (gsize i = 0; i < features->n; i++) {
-        (*df_of(dedup, features->hashes[i]))++;
-        DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_DF_ADD);
-        defis_stmt_bind_int(stmt, 1, (gint64)features->hashes[i]);
-        if (!defis_stmt_exec(stmt, error))
-            return FALSE;
+        df_of(dedup, features->hashes[i]); /* cache what was stored before */
+        defis_idmap_add(&dedup->df_new, map_key(features->hashes[i]), 1);
     }
     dedup->documents++;
-    DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_DOCUMENTS_SET);
-    defis_stmt_bind_int(stmt, 1, dedup->documents);
-    if (!defis_stmt_exec(stmt, error))
-        return FALSE;
     if (dedup->df_error) {
         g_propagate_error(error, g_steal_pointer(&dedup->df_error));
         return FALSE;
     }
     return TRUE;
+}
+
+gboolean defis_dedup_flush(DefisDedup *dedup, GError **error)
+{
+    g_return_val_if_fail(defis_store_in_transaction(dedup->store), FALSE);
+    guint64 key;
+    gint64 counted;
+    for (gsize i = 0; defis_idmap_next(&dedup->df_new, &i, &key, &counted);) {
+        DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_DF_ADD);
+        defis_stmt_bind_int(stmt, 1, (gint64)key);
+        defis_stmt_bind_int(stmt, 2, counted);
+        if (!defis_stmt_exec(stmt, error))
+            return FALSE;
+        gint64 stored = 0;
+        if (defis_idmap_get(&dedup->df_read, key, &stored))
+            defis_idmap_put(&dedup->df_read, key, stored + counted);
+    }
+    defis_idmap_clear(&dedup->df_new);
+    defis_idmap_init(&dedup->df_new);
+    DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_DOCUMENTS_SET);
+    defis_stmt_bind_int(stmt, 1, dedup->documents);
+    return defis_stmt_exec(stmt, error);
 }
 
 DefisDedup *defis_dedup_new(DefisStore *store, const DefisDedupSettings *settings,
@@ -130,7 +156,9 @@ DefisDedup *defis_dedup_new(DefisStore *store, const DefisDedupSettings *setting
     dedup->similarity.kind_weight[DEFIS_FEATURE_NGRAM] = dedup->settings.ngram_weight;
     dedup->text = text;
     dedup->now = defis_now();
-    dedup->df = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+    defis_idmap_init(&dedup->df_read);
+    defis_idmap_init(&dedup->df_new);
+    defis_idmap_init(&dedup->twins);
     dedup->similarity.weight = idf_weight;
     dedup->similarity.user_data = dedup;
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_DOCUMENTS_GET);
@@ -141,7 +169,6 @@ DefisDedup *defis_dedup_new(DefisStore *store, const DefisDedupSettings *setting
     }
     dedup->documents = row ? defis_stmt_int(stmt, 0) : 0;
     defis_stmt_reset(stmt);
-    dedup->twins = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
     dedup->reps = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, reps_free);
     return dedup;
 }
@@ -152,9 +179,10 @@ void defis_dedup_free(DefisDedup *dedup)
         return;
     defis_text_free(dedup->text);
     g_free(dedup->now);
-    g_hash_table_destroy(dedup->twins);
+    defis_idmap_clear(&dedup->twins);
     g_hash_table_destroy(dedup->reps);
-    g_hash_table_destroy(dedup->df);
+    defis_idmap_clear(&dedup->df_read);
+    defis_idmap_clear(&dedup->df_new);
     g_clear_error(&dedup->df_error);
     if (dedup->review)
         g_hash_table_destroy(dedup->review);
@@ -261,6 +289,12 @@ typedef struct {
     double similarity;
 } Candidate;
 
+/* The signature that indexes FEATURES. */
+static void sign(const DefisFeatures *features, DefisMinhash *signature)
+{
+    defis_minhash_sign(features->hashes, features->n, signature);
+}
+
 /* The candidate challenges of a signature, most band hits first. */
 static GArray *candidates(DefisDedup *dedup, const DefisMinhash *signature, GError **error)
 {
@@ -300,9 +334,9 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
     gint64 hash = defis_dedup_norm_hash(norm);
 
     /* 1. The same folded text as a mention placed before. */
-    gint64 *twin = g_hash_table_lookup(dedup->twins, &hash);
-    if (twin) {
-        placement->challenge_id = *twin;
+    gint64 twin = 0;
+    if (defis_idmap_get(&dedup->twins, map_key((guint64)hash), &twin)) {
+        placement->challenge_id = twin;
         return TRUE;
     }
     if (!dedup->rebuilding) {
@@ -315,7 +349,7 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
         gint64 id = row ? defis_stmt_int(stmt, 0) : 0;
         defis_stmt_reset(stmt);
         if (id) {
-            put_id(dedup->twins, hash, id);
+            defis_idmap_put(&dedup->twins, map_key((guint64)hash), id);
             placement->challenge_id = id;
             return TRUE;
         }
@@ -331,7 +365,7 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
     if (features->n > 0) {
         defis_features_weigh(features, idf_weight, dedup);
         DefisMinhash signature;
-        defis_minhash_sign(features->hashes, features->n, &signature);
+        sign(features, &signature);
         g_autoptr(GArray) found = candidates(dedup, &signature, error);
         if (!found) {
             defis_features_free(features);
@@ -384,7 +418,7 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
             return FALSE;
         }
     }
-    put_id(dedup->twins, hash, placement->challenge_id);
+    defis_idmap_put(&dedup->twins, map_key((guint64)hash), placement->challenge_id);
 
     Reps *reps = placement->created ? NULL : reps_of(dedup, placement->challenge_id, error);
     if (!placement->created && !reps) {
@@ -400,6 +434,49 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
     return TRUE;
 }
 
+/* Puts the band keys of a representative MENTION with FEATURES into the index,
+ * pointing at CHALLENGE (or moves them there). */
+static gboolean put_bands(DefisStore *store, gint64 mention, gint64 challenge,
+                          const DefisFeatures *features, GError **error)
+{
+    DefisMinhash signature;
+    sign(features, &signature);
+    guint64 keys[DEFIS_MINHASH_BANDS];
+    defis_minhash_bands(&signature, keys);
+    for (int b = 0; b < DEFIS_MINHASH_BANDS; b++) {
+        DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_BAND_PUT);
+        defis_stmt_bind_int(stmt, 1, (gint64)keys[b]);
+        defis_stmt_bind_int(stmt, 2, mention);
+        defis_stmt_bind_int(stmt, 3, challenge);
+        if (!defis_stmt_exec(stmt, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Points the band keys of every representative of CHALLENGE at it, after
+ * representatives moved there (a merge, an unmerge, a split, a renumbering). */
+static gboolean reband(DefisStore *store, gint64 challenge, GError **error)
+{
+    g_autoptr(GPtrArray) reps = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
+    g_autoptr(GArray) mentions = g_array_new(FALSE, FALSE, sizeof(gint64));
+    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_REPS_OF);
+    defis_stmt_bind_int(stmt, 1, challenge);
+    gboolean row = FALSE, ok;
+    while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
+        gsize size = 0;
+        const void *blob = defis_stmt_blob(stmt, 1, &size);
+        gint64 mention = defis_stmt_int(stmt, 0);
+        g_array_append_val(mentions, mention);
+        g_ptr_array_add(reps, defis_features_new((const guint64 *)blob, size / sizeof(guint64)));
+    }
+    defis_stmt_reset(stmt);
+    for (guint i = 0; ok && i < reps->len; i++)
+        ok = put_bands(store, g_array_index(mentions, gint64, i), challenge,
+                       g_ptr_array_index(reps, i), error);
+    return ok;
+}
+
 /* Adds MENTION (of CHALLENGE, with FEATURES, stolen) to the representatives and
  * the band index. */
 static gboolean add_rep(DefisDedup *dedup, gint64 mention, gint64 challenge,
@@ -409,22 +486,10 @@ static gboolean add_rep(DefisDedup *dedup, gint64 mention, gint64 challenge,
     defis_stmt_bind_int(stmt, 1, mention);
     defis_stmt_bind_int(stmt, 2, challenge);
     defis_stmt_bind_blob(stmt, 3, features->hashes, features->n * sizeof(guint64));
-    if (!defis_stmt_exec(stmt, error)) {
+    if (!defis_stmt_exec(stmt, error) ||
+        !put_bands(dedup->store, mention, challenge, features, error)) {
         defis_features_free(features);
         return FALSE;
-    }
-    DefisMinhash signature;
-    defis_minhash_sign(features->hashes, features->n, &signature);
-    guint64 keys[DEFIS_MINHASH_BANDS];
-    defis_minhash_bands(&signature, keys);
-    for (int b = 0; b < DEFIS_MINHASH_BANDS; b++) {
-        stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_BAND_INSERT);
-        defis_stmt_bind_int(stmt, 1, (gint64)keys[b]);
-        defis_stmt_bind_int(stmt, 2, mention);
-        if (!defis_stmt_exec(stmt, error)) {
-            defis_features_free(features);
-            return FALSE;
-        }
     }
     Reps *reps = g_hash_table_lookup(dedup->reps, &challenge);
     if (reps)
@@ -458,22 +523,6 @@ gboolean defis_dedup_placed(DefisDedup *dedup, gint64 mention_id, DefisPlacement
 }
 
 /* ---- The lead's decisions ------------------------------------------------ */
-
-/* TRANSITIONAL: until engine/commons.c lands, links do not exist to follow. */
-__attribute__((weak)) gboolean defis_commons_links_merge(DefisStore *store, gint64 merge_id,
-                                                        gint64 target, gint64 source,
-                                                        GError **error);
-__attribute__((weak)) gboolean defis_commons_links_unmerge(DefisStore *store, gint64 merge_id,
-                                                          gint64 target, gint64 source,
-                                                          GError **error);
-__attribute__((weak)) gboolean defis_commons_links_split(DefisStore *store, gint64 from,
-                                                        gint64 to, GError **error);
-#define defis_commons_links_merge(s, m, t, o, e)                                                    \
-    (defis_commons_links_merge ? defis_commons_links_merge(s, m, t, o, e) : TRUE)
-#define defis_commons_links_unmerge(s, m, t, o, e)                                                  \
-    (defis_commons_links_unmerge ? defis_commons_links_unmerge(s, m, t, o, e) : TRUE)
-#define defis_commons_links_split(s, f, t, e)                                                       \
-    (defis_commons_links_split ? defis_commons_links_split(s, f, t, e) : TRUE)
 
 typedef struct {
     gint64 id;
@@ -680,6 +729,7 @@ json_t *defis_dedup_merge(DefisStore *store, gint64 target, const gint64 *source
         ok = ok && exec_id(store, DEFIS_SQL_MERGE_MOVE_MENTIONS, target, source, error) &&
              exec_id(store, DEFIS_SQL_MERGE_MOVE_VOTES, target, source, error) &&
              exec_id(store, DEFIS_SQL_REPS_MOVE_ALL, source, target, error) &&
+             reband(store, target, error) &&
              defis_commons_links_merge(store, merge, target, source, error);
         if (ok) {
             stmt = defis_store_stmt(store, DEFIS_SQL_CHALLENGE_SET_STATE);
@@ -749,6 +799,7 @@ gboolean defis_dedup_unmerge(DefisStore *store, gint64 source, const char *actor
     gboolean ok = exec_id(store, DEFIS_SQL_UNMERGE_MENTIONS, merge, 0, error) &&
                   exec_id(store, DEFIS_SQL_UNMERGE_VOTES, merge, 0, error) &&
                   exec_id(store, DEFIS_SQL_UNMERGE_REPS, target, 0, error) &&
+                  reband(store, source, error) &&
                   defis_commons_links_unmerge(store, merge, target, source, error);
     if (ok) {
         stmt = defis_store_stmt(store, DEFIS_SQL_CHALLENGE_SET_STATE);
@@ -859,6 +910,7 @@ gint64 defis_dedup_split(DefisStore *store, const gint64 *ids, gsize n, const ch
     for (gsize i = 0; ok && i < n; i++)
         ok = exec_id(store, DEFIS_SQL_MENTION_MOVE, ids[i], to, error) &&
              exec_id(store, DEFIS_SQL_REP_MOVE, ids[i], to, error);
+    ok = ok && reband(store, to, error);
     /* Each side keeps at least one representative so later mentions find it. */
     if (ok) {
         g_hash_table_remove_all(dedup->reps);
@@ -928,8 +980,8 @@ static gboolean rebuild_locked(DefisDedup *dedup, DefisRebuildReport *report, GE
             g_hash_table_remove_all(norms);
         }
         gint64 hash = defis_dedup_norm_hash(norm);
-        if (!g_hash_table_contains(dedup->twins, &hash))
-            put_id(dedup->twins, hash, challenge);
+        if (!defis_idmap_get(&dedup->twins, map_key((guint64)hash), NULL))
+            defis_idmap_put(&dedup->twins, map_key((guint64)hash), challenge);
         if (reps >= dedup->settings.max_reps || g_hash_table_contains(norms, norm))
             continue;
         g_hash_table_add(norms, g_strdup(norm));
@@ -1011,7 +1063,8 @@ static gboolean rebuild_renumber(DefisDedup *dedup, gint64 first_fresh, GHashTab
         if (!challenge_get(store, fresh, &f, error))
             return FALSE;
         ok = exec_id(store, DEFIS_SQL_REBUILD_RENUMBER, fresh, old, error) &&
-             exec_id(store, DEFIS_SQL_REPS_MOVE_ALL, fresh, old, error);
+             exec_id(store, DEFIS_SQL_REPS_MOVE_ALL, fresh, old, error) &&
+             reband(store, old, error);
         if (ok) {
             stmt = defis_store_stmt(store, DEFIS_SQL_CHALLENGE_SET_TITLE);
             defis_stmt_bind_int(stmt, 1, old);
@@ -1103,7 +1156,8 @@ gboolean defis_dedup_rebuild(DefisStore *store, const DefisDedupSettings *settin
                   exec_plain(store, DEFIS_SQL_REBUILD_CLEAR_DF, error) &&
                   rebuild_locked(dedup, report, error) && rebuild_unlocked(dedup, report, error) &&
                   rebuild_renumber(dedup, first_fresh, map, report, error) &&
-                  rebuild_orphans(dedup, report, error) && rebuild_review(dedup, map, error);
+                  rebuild_orphans(dedup, report, error) && rebuild_review(dedup, map, error) &&
+                  defis_dedup_flush(dedup, error);
     if (ok) {
         /* Every challenge may have changed: refresh all their scores. */
         g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));

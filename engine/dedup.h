@@ -36,7 +36,7 @@ typedef struct {
     double ngram_weight;
 } DefisDedupSettings;
 
-/* The documented defaults: threshold 0.25, margin 0.10, 8 representatives, 50
+/* The documented defaults: threshold 0.25, margin 0.10, 8 representatives, 16
  * candidates, weights 0.5 / 0.1 / 0.4. */
 void defis_dedup_settings_default(DefisDedupSettings *settings);
 
@@ -69,6 +69,11 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
                            DefisPlacement *placement, GError **error);
 gboolean defis_dedup_placed(DefisDedup *dedup, gint64 mention_id, DefisPlacement *placement,
                             GError **error);
+/* Writes what this context counted (the document frequencies of the texts it
+ * placed) to the store, inside the caller's transaction: call it before
+ * committing. */
+gboolean defis_dedup_flush(DefisDedup *dedup, GError **error);
+
 /* Frees what PLACEMENT holds when the mention could not be stored. */
 void defis_dedup_placement_clear(DefisPlacement *placement);
 

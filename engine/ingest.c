@@ -233,7 +233,7 @@ gboolean defis_ingest_commit(DefisIngest *ingest, gint64 rows, gint64 skipped,
         "rows", (json_int_t)rows, "mentions", (json_int_t)r->mentions, "skipped",
         (json_int_t)skipped, "challenges_created", (json_int_t)r->challenges_created,
         "challenges_joined", (json_int_t)r->challenges_joined);
-    gboolean ok = defis_stmt_exec(stmt, error) &&
+    gboolean ok = defis_stmt_exec(stmt, error) && defis_dedup_flush(ingest->dedup, error) &&
                   defis_score_refresh(store, (gint64 *)(void *)ids->data, ids->len, error) &&
                   defis_journal_add(store, ingest->actor, "import", payload, error) &&
                   defis_store_commit(store, error);

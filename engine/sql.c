@@ -87,6 +87,7 @@ static const char *const migrations[] = {
     "CREATE TABLE dedup_band ("
     "  band INTEGER NOT NULL,"
     "  mention_id INTEGER NOT NULL,"
+    "  challenge_id INTEGER NOT NULL,"
     "  PRIMARY KEY (band, mention_id)"
     ") STRICT, WITHOUT ROWID;"
     "CREATE TABLE dedup_review ("
@@ -360,16 +361,17 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
     /* The challenges whose representatives share band keys with a mention, those
      * sharing most first: the more bands two signatures share, the closer they are. */
     [DEFIS_SQL_DEDUP_CANDIDATES] =
-        "SELECT r.challenge_id, count(*) AS hits FROM dedup_band b"
-        " JOIN dedup_rep r ON r.mention_id = b.mention_id"
-        " WHERE b.band IN (SELECT value FROM json_each(?1))"
-        " GROUP BY r.challenge_id ORDER BY hits DESC, r.challenge_id LIMIT ?2",
+        "SELECT challenge_id, count(*) AS hits FROM dedup_band"
+        " WHERE band IN (SELECT value FROM json_each(?1))"
+        " GROUP BY challenge_id ORDER BY hits DESC, challenge_id LIMIT ?2",
     [DEFIS_SQL_DEDUP_REPS_OF] =
         "SELECT mention_id, features FROM dedup_rep WHERE challenge_id = ?1 ORDER BY mention_id",
     [DEFIS_SQL_DEDUP_REP_INSERT] =
         "INSERT INTO dedup_rep (mention_id, challenge_id, features) VALUES (?1, ?2, ?3)",
-    [DEFIS_SQL_DEDUP_BAND_INSERT] =
-        "INSERT OR IGNORE INTO dedup_band (band, mention_id) VALUES (?1, ?2)",
+    /* Inserts, or moves the band to another challenge (a merge, a split). */
+    [DEFIS_SQL_DEDUP_BAND_PUT] =
+        "INSERT INTO dedup_band (band, mention_id, challenge_id) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT (band, mention_id) DO UPDATE SET challenge_id = excluded.challenge_id",
     [DEFIS_SQL_DEDUP_REVIEW_UPSERT] =
         "INSERT INTO dedup_review (a, b, similarity) VALUES (?1, ?2, ?3)"
         " ON CONFLICT (a, b) DO UPDATE SET similarity = max(similarity, excluded.similarity)",
@@ -441,8 +443,8 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
         "UPDATE merge_log SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
     [DEFIS_SQL_DEDUP_DF_GET] = "SELECT df FROM dedup_df WHERE feature = ?1",
     [DEFIS_SQL_DEDUP_DF_ADD] =
-        "INSERT INTO dedup_df (feature, df) VALUES (?1, 1)"
-        " ON CONFLICT (feature) DO UPDATE SET df = df + 1",
+        "INSERT INTO dedup_df (feature, df) VALUES (?1, ?2)"
+        " ON CONFLICT (feature) DO UPDATE SET df = df + excluded.df",
     [DEFIS_SQL_DEDUP_DOCUMENTS_GET] = "SELECT value FROM dedup_meta WHERE key = 'documents'",
     [DEFIS_SQL_DEDUP_DOCUMENTS_SET] = "UPDATE dedup_meta SET value = ?1 WHERE key = 'documents'",
     [DEFIS_SQL_REBUILD_CLEAR_DF] = "DELETE FROM dedup_df",

@@ -46,7 +46,7 @@ typedef enum {
     DEFIS_SQL_DEDUP_CANDIDATES,      /* ?1 band keys (JSON array), ?2 limit -> challenge_id, hits */
     DEFIS_SQL_DEDUP_REPS_OF,         /* ?1 challenge -> mention_id, features */
     DEFIS_SQL_DEDUP_REP_INSERT,      /* ?1 mention, ?2 challenge, ?3 features */
-    DEFIS_SQL_DEDUP_BAND_INSERT,     /* ?1 band key, ?2 mention */
+    DEFIS_SQL_DEDUP_BAND_PUT,        /* ?1 band key, ?2 mention, ?3 challenge */
     DEFIS_SQL_DEDUP_REVIEW_UPSERT,   /* ?1 a, ?2 b, ?3 similarity */
     DEFIS_SQL_DEDUP_REVIEW_LIST,     /* ?1 limit -> a, b, similarity, title a, title b, n a, n b */
     DEFIS_SQL_DEDUP_REVIEW_DELETE,   /* ?1 a, ?2 b */
@@ -76,7 +76,7 @@ typedef enum {
     DEFIS_SQL_UNMERGE_REPS,          /* ?1 target */
     DEFIS_SQL_MERGE_LOG_UNDO,        /* ?1 merge, ?2 at, ?3 actor */
     DEFIS_SQL_DEDUP_DF_GET,          /* ?1 feature -> df */
-    DEFIS_SQL_DEDUP_DF_ADD,          /* ?1 feature */
+    DEFIS_SQL_DEDUP_DF_ADD,          /* ?1 feature, ?2 documents more */
     DEFIS_SQL_DEDUP_DOCUMENTS_GET,   /* -> documents */
     DEFIS_SQL_DEDUP_DOCUMENTS_SET,   /* ?1 documents */
     DEFIS_SQL_REBUILD_CLEAR_DF,

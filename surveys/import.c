@@ -8,6 +8,7 @@
 #include "engine/error.h"
 #include "surveys/encoding.h"
 #include "surveys/error.h"
+#include "surveys/profile.h"
 #include "surveys/sink.h"
 
 void survey_limits_default(SurveyLimits *limits)
@@ -33,6 +34,13 @@ void survey_report_clear(SurveyReport *report)
     g_free(report->sha256);
     g_free(report->delimiter);
     g_free(report->shape);
+    g_free(report->profile);
+    g_free(report->tool);
+    g_free(report->profile_choice);
+    if (report->mapping)
+        json_decref(report->mapping);
+    if (report->preview)
+        json_decref(report->preview);
     if (report->problems)
         g_ptr_array_unref(report->problems);
     memset(report, 0, sizeof *report);
@@ -62,8 +70,36 @@ void survey_sink_problem(SurveySink *sink, guint64 line, guint64 column, const c
     g_ptr_array_add(report->problems, problem);
 }
 
+/* A dry run counts the mentions and keeps the first ones for people to check. */
+static void preview(SurveySink *sink, const DefisMentionIn *mention)
+{
+    SurveyReport *report = sink->report;
+    report->mentions++;
+    if (!report->preview)
+        report->preview = json_array();
+    if (json_array_size(report->preview) >= SURVEY_PREVIEW_MENTIONS)
+        return;
+    json_t *item = json_pack("{s:I, s:s, s:s, s:s?}", "line", (json_int_t)mention->line, "place",
+                             mention->place, "text", mention->text, "theme", mention->theme);
+    if (mention->importance)
+        json_object_set_new(item, "importance", json_integer(mention->importance));
+    if (mention->members >= 0)
+        json_object_set_new(item, "members", json_integer((json_int_t)mention->members));
+    if (mention->votes >= 0)
+        json_object_set_new(item, "votes", json_integer((json_int_t)mention->votes));
+    json_t *raw = json_loads(mention->raw_json, 0, NULL);
+    if (raw)
+        json_object_set_new(item, "raw", raw);
+    json_array_append_new(report->preview, item);
+}
+
 gboolean survey_sink_mention(SurveySink *sink, const DefisMentionIn *mention)
 {
+    if (sink->dry_run) {
+        if (sink->report->problem_count == 0)
+            preview(sink, mention);
+        return TRUE;
+    }
     if (!sink->ingest)
         return sink->fatal == NULL;
     if (!defis_ingest_add(sink->ingest, mention, &sink->fatal)) {
@@ -198,6 +234,65 @@ static const char *detect_format(const Source *source, const char *requested, GE
     return i < n && (head[i] == '{' || head[i] == '[') ? "json" : "csv";
 }
 
+/* The profile and --map options of one import. */
+typedef struct {
+    SurveySelection selection;
+    SurveyProfile *own; /* a profile file given by path */
+    GArray *maps;       /* of SurveyMap */
+} Selection;
+
+static void selection_clear(Selection *s)
+{
+    survey_profile_free(s->own);
+    if (s->maps) {
+        for (guint i = 0; i < s->maps->len; i++)
+            g_free(g_array_index(s->maps, SurveyMap, i).column);
+        g_array_unref(s->maps);
+    }
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Selection, selection_clear)
+
+static gboolean selection_init(Selection *s, const SurveyImportOptions *options, GError **error)
+{
+    s->selection.profiles = survey_profiles_builtin(error);
+    if (!s->selection.profiles)
+        return FALSE;
+    const char *name = options->profile;
+    if (name && *name && strcmp(name, "auto") != 0) {
+        s->selection.forced = survey_profiles_find(s->selection.profiles, name);
+        s->selection.forced_how = "given";
+        if (!s->selection.forced && (strchr(name, '/') || g_str_has_suffix(name, ".ini"))) {
+            s->own = survey_profile_load_file(name, error);
+            if (!s->own)
+                return FALSE;
+            s->selection.forced = s->own;
+            s->selection.forced_how = "file";
+        }
+        if (!s->selection.forced) {
+            GString *names = g_string_new(NULL);
+            for (guint i = 0; i < s->selection.profiles->len; i++) {
+                const SurveyProfile *p = g_ptr_array_index(s->selection.profiles, i);
+                g_string_append_printf(names, ", %s", p->name);
+            }
+            g_set_error(error, SURVEY_ERROR, SURVEY_ERROR_INVALID,
+                        "unknown profile \"%s\": use auto%s, or the path of a profile file",
+                        name, names->str);
+            g_string_free(names, TRUE);
+            return FALSE;
+        }
+    }
+    s->maps = g_array_new(FALSE, TRUE, sizeof(SurveyMap));
+    for (const char *const *m = options->maps; m && *m; m++) {
+        SurveyMap map;
+        if (!survey_map_parse(*m, &map, error))
+            return FALSE;
+        g_array_append_val(s->maps, map);
+    }
+    s->selection.maps = (const SurveyMap *)s->maps->data;
+    s->selection.n_maps = s->maps->len;
+    return TRUE;
+}
+
 static gboolean import_source(DefisStore *store, const Source *source, const char *name,
                               const SurveyImportOptions *options, SurveyReport *report,
                               GError **error)
@@ -206,6 +301,10 @@ static gboolean import_source(DefisStore *store, const Source *source, const cha
     g_return_val_if_fail(report && !report->problems, FALSE);
     report->file = g_strdup(name);
     report->problems = g_ptr_array_new_with_free_func(problem_free);
+    g_auto(Selection) selection_store = {0};
+    Selection *selection = &selection_store;
+    if (!selection_init(selection, options, error))
+        return FALSE;
 
     const char *format = detect_format(source, options->format, error);
     if (!format)
@@ -231,24 +330,38 @@ static gboolean import_source(DefisStore *store, const Source *source, const cha
     if (!raw)
         return FALSE;
     g_autoptr(GInputStream) in = survey_encoding_utf8_stream(raw, scan.encoding);
-    SurveySink sink = {.report = report, .limits = &options->limits};
+    SurveySink sink = {.report = report, .limits = &options->limits, .dry_run = options->dry_run};
+    report->dry_run = options->dry_run;
 
     g_autofree char *title = NULL;
     gint64 respondents = -1;
     g_autoptr(json_t) doc = NULL;
+    g_autoptr(SurveyTable) table = NULL;
     if (strcmp(format, "json") == 0) {
-        doc = survey_json_load(in, &sink, &title, &respondents);
-        if (!doc && !sink.fatal && report->problem_count == 0)
+        doc = survey_json_load(in, &sink, &selection->selection, &title, &respondents, &table);
+        if (!doc && !table && !sink.fatal && report->problem_count == 0)
             survey_sink_problem(&sink, 0, 0, NULL, "not a survey");
+        if (doc) {
+            report->profile = g_strdup("canonical");
+            report->profile_choice = g_strdup(selection->selection.forced ? "given" : "detected");
+        }
+    } else {
+        table = survey_table_open_csv(in, &sink, &selection->selection);
     }
 
-    if (!sink.fatal && report->problem_count == 0) {
+    if (!sink.fatal && report->problem_count == 0 && options->dry_run) {
+        if (doc)
+            survey_json_feed(doc, &sink);
+        else
+            survey_table_read(table, &sink);
+    } else if (!sink.fatal && report->problem_count == 0) {
         g_autofree char *base = source->path ? g_path_get_basename(source->path) : NULL;
+        gboolean canonical = g_strcmp0(report->profile, "canonical") == 0;
         DefisSurveyMeta meta = {
             .network = options->network,
             .title = options->title ? options->title : title ? title : base,
             .filename = base,
-            .format = format,
+            .format = canonical || !report->profile ? format : report->profile,
             .encoding = report->encoding,
             .sha256 = scan.sha256,
             .respondents = respondents,
@@ -269,7 +382,7 @@ static gboolean import_source(DefisStore *store, const Source *source, const cha
         if (doc)
             survey_json_feed(doc, &sink);
         else
-            survey_csv_read(in, &sink);
+            survey_table_read(table, &sink);
     }
 
     if (sink.fatal) {
@@ -277,6 +390,8 @@ static gboolean import_source(DefisStore *store, const Source *source, const cha
         g_propagate_error(error, sink.fatal);
         return FALSE;
     }
+    if (options->dry_run)
+        return TRUE;
     if (report->problem_count > 0) {
         defis_ingest_abort(sink.ingest);
         SurveyProblem *first = g_ptr_array_index(report->problems, 0);
@@ -326,6 +441,20 @@ json_t *survey_report_to_json(const SurveyReport *report)
         json_object_set_new(out, "delimiter", json_string(report->delimiter));
     if (report->shape)
         json_object_set_new(out, "shape", json_string(report->shape));
+    if (report->profile) {
+        json_object_set_new(out, "profile", json_string(report->profile));
+        json_object_set_new(out, "tool", json_string(report->tool ? report->tool : report->profile));
+        json_object_set_new(out, "profile_choice", json_string(report->profile_choice));
+    }
+    if (report->header_row > 1)
+        json_object_set_new(out, "header_row", json_integer((json_int_t)report->header_row));
+    if (report->mapping)
+        json_object_set_new(out, "mapping", json_incref(report->mapping));
+    if (report->dry_run) {
+        json_object_set_new(out, "dry_run", json_true());
+        json_object_set_new(out, "preview", report->preview ? json_incref(report->preview)
+                                                            : json_array());
+    }
     if (report->problems && report->problems->len) {
         json_t *list = json_array();
         for (guint i = 0; i < report->problems->len; i++) {

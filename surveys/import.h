@@ -30,6 +30,15 @@ typedef struct {
     const char *actor;   /* who imports, for the journal */
     const DefisDedupSettings *dedup; /* NULL: the defaults */
     SurveyLimits limits;
+    /* The survey-tool profile: NULL or "auto" to recognise it from the header, a
+     * shipped profile's name, or the path of a profile file (.ini). */
+    const char *profile;
+    /* "FIELD=COLUMN" mappings (NULL-terminated, may be NULL), applied over the
+     * profile: several "challenge=" give several challenge columns. */
+    const char *const *maps;
+    /* Read and check everything, list the problems, store nothing: the report
+     * then tells the profile, the mapping and the first mentions. */
+    gboolean dry_run;
 } SurveyImportOptions;
 
 /* One problem found in a file. Line and column are 1-based, 0 when they do not
@@ -61,7 +70,17 @@ typedef struct {
     gint64 challenges_joined;
     GPtrArray *problems; /* of SurveyProblem */
     guint64 problem_count;
+    char *profile;        /* the profile that read the file: "canonical", "kobotoolbox"… */
+    char *tool;           /* its tool, for people */
+    char *profile_choice; /* "detected", "given", "file" or "default" (nothing recognised) */
+    guint64 header_row;   /* CSV: the row holding the column names */
+    json_t *mapping;      /* field -> columns, guesses and notes (survey_mapping_to_json) */
+    gboolean dry_run;
+    json_t *preview;      /* dry run: the first mentions, as they would be stored */
 } SurveyReport;
+
+/* A dry run previews at most this many mentions. */
+#define SURVEY_PREVIEW_MENTIONS 10
 
 void survey_report_clear(SurveyReport *report);
 
@@ -79,7 +98,8 @@ gboolean survey_import_bytes(DefisStore *store, GBytes *bytes, const char *name,
                              const SurveyImportOptions *options, SurveyReport *report,
                              GError **error);
 
-/* The report as JSON (a new reference): counts, and "problems" when there are any. */
+/* The report as JSON (a new reference): counts, the profile and mapping, the
+ * preview of a dry run, and "problems" when there are any. */
 json_t *survey_report_to_json(const SurveyReport *report);
 
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* json_survey.c - canonical JSON surveys: parsed, checked field by field, then fed. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "surveys/error.h"
@@ -133,10 +134,117 @@ static void check_response(SurveySink *sink, json_t *r, guint64 index)
     }
 }
 
-json_t *survey_json_load(GInputStream *in, SurveySink *sink, char **title, gint64 *respondents)
+/* A tool's response: LimeSurvey writes {"1": {"id": "1", …}} or the object itself. */
+static json_t *unwrap(json_t *response)
+{
+    const char *key;
+    json_t *value;
+    if (json_object_size(response) == 1) {
+        json_object_foreach(response, key, value)
+        {
+            if (json_is_object(value))
+                return value;
+        }
+    }
+    return response;
+}
+
+/* A survey tool's JSON export: {"responses": [{column: value, …}, …]} without the
+ * canonical "challenges" (unless SELECTION names a tool's profile). */
+static gboolean tool_shaped(json_t *doc, const SurveySelection *selection)
+{
+    json_t *responses = json_object_get(doc, "responses");
+    if (!json_is_array(responses) || json_array_size(responses) == 0)
+        return FALSE;
+    json_t *first = json_array_get(responses, 0);
+    if (!json_is_object(first))
+        return FALSE;
+    if (selection->forced)
+        return !selection->forced->canonical;
+    return !json_object_get(first, "challenges") && !json_object_get(first, "place");
+}
+
+static char *cell_text(json_t *value)
+{
+    if (!value || json_is_null(value))
+        return g_strdup("");
+    if (json_is_string(value))
+        return g_strndup(json_string_value(value), json_string_length(value));
+    if (json_is_true(value))
+        return g_strdup("true");
+    if (json_is_false(value))
+        return g_strdup("false");
+    char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+    char *copy = g_strdup(text ? text : "");
+    free(text);
+    return copy;
+}
+
+/* The responses as a table: the columns in the order they first appear. */
+static SurveyTable *tool_table(json_t *doc, SurveySink *sink, const SurveySelection *selection)
+{
+    json_t *responses = json_object_get(doc, "responses");
+    if (json_array_size(responses) > sink->limits->max_rows) {
+        g_set_error(&sink->fatal, SURVEY_ERROR, SURVEY_ERROR_TOO_LARGE,
+                    "%s: more than %" G_GUINT64_FORMAT " responses: split the survey",
+                    sink->report->file, sink->limits->max_rows);
+        return NULL;
+    }
+    g_autoptr(GHashTable) index = g_hash_table_new(g_str_hash, g_str_equal);
+    GPtrArray *header = g_ptr_array_new();
+    size_t i;
+    json_t *r;
+    json_array_foreach(responses, i, r)
+    {
+        const char *key;
+        json_t *value;
+        if (!json_is_object(r)) {
+            g_autofree char *path = g_strdup_printf("responses[%zu]", i);
+            survey_sink_problem(sink, 0, 0, path, "must be an object {\"column\": value, …}");
+            continue;
+        }
+        json_object_foreach(unwrap(r), key, value)
+        {
+            if (!g_hash_table_contains(index, key)) {
+                g_hash_table_insert(index, (gpointer)key, GUINT_TO_POINTER(header->len));
+                g_ptr_array_add(header, g_strdup(key));
+            }
+        }
+    }
+    guint ncols = header->len;
+    g_ptr_array_add(header, NULL);
+    GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    json_array_foreach(responses, i, r)
+    {
+        if (!json_is_object(r))
+            continue;
+        char **row = g_new0(char *, ncols + 1);
+        for (guint c = 0; c < ncols; c++) {
+            row[c] = cell_text(json_object_get(unwrap(r), g_ptr_array_index(header, c)));
+            if (strlen(row[c]) > sink->limits->max_field) {
+                g_autofree char *path = g_strdup_printf("responses[%zu].%s", i,
+                                                        (char *)g_ptr_array_index(header, c));
+                survey_sink_problem(sink, 0, 0, path, "longer than %zu bytes",
+                                    sink->limits->max_field);
+            }
+        }
+        g_ptr_array_add(rows, row);
+    }
+    char **names = (char **)g_ptr_array_free(header, FALSE);
+    if (sink->report->problem_count) {
+        g_strfreev(names);
+        g_ptr_array_unref(rows);
+        return NULL;
+    }
+    return survey_table_open_rows(names, rows, sink, selection);
+}
+
+json_t *survey_json_load(GInputStream *in, SurveySink *sink, const SurveySelection *selection,
+                         char **title, gint64 *respondents, SurveyTable **table)
 {
     *title = NULL;
     *respondents = -1;
+    *table = NULL;
     Feed feed = {.in = in, .max = sink->limits->max_file_size};
     json_error_t jerror;
     json_t *doc = json_load_callback(feed_read, &feed, JSON_REJECT_DUPLICATES, &jerror);
@@ -152,6 +260,11 @@ json_t *survey_json_load(GInputStream *in, SurveySink *sink, char **title, gint6
     }
     static const char *const keys[] = {"survey", "responses", NULL};
     static const char *const survey_keys[] = {"title", "respondents", NULL};
+    if (json_is_object(doc) && tool_shaped(doc, selection)) {
+        *table = tool_table(doc, sink, selection);
+        json_decref(doc);
+        return NULL;
+    }
     if (!json_is_object(doc)) {
         survey_sink_problem(sink, 1, 1, NULL,
                             "a JSON survey is an object {\"survey\": {…}, \"responses\": […]}");

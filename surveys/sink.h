@@ -9,13 +9,24 @@
 
 #include "engine/ingest.h"
 #include "surveys/import.h"
+#include "surveys/mapping.h"
 
 typedef struct {
     DefisIngest *ingest; /* NULL once a problem was found */
     SurveyReport *report;
     const SurveyLimits *limits;
     GError *fatal; /* a failure that stops reading (store, I/O, limit) */
+    gboolean dry_run; /* mentions go to report->preview, nothing to the engine */
 } SurveySink;
+
+/* Which profile reads a tabular file, and the network's --map options. */
+typedef struct {
+    const GPtrArray *profiles;   /* the shipped ones, for detection */
+    const SurveyProfile *forced; /* NULL: detect */
+    const char *forced_how;      /* "given" or "file" */
+    const SurveyMap *maps;
+    guint n_maps;
+} SurveySelection;
 
 /* Records a problem at LINE:COLUMN in FIELD (may be NULL). */
 void survey_sink_problem(SurveySink *sink, guint64 line, guint64 column, const char *field,
@@ -37,13 +48,33 @@ gboolean survey_has_text(const char *text);
 /* Appends TEXT to OUT as a JSON string literal, quotes included. */
 void survey_json_string(GString *out, const char *text);
 
-/* Reads a canonical CSV survey (UTF-8) to its end into SINK. */
-void survey_csv_read(GInputStream *in, SurveySink *sink);
+/* A table of rows read through a profile: a CSV file, or the responses of a
+ * survey tool's JSON export. */
+typedef struct SurveyTable SurveyTable;
+
+/* Reads the header rows of a CSV (UTF-8) and, for a survey tool, a sample of
+ * rows; chooses the profile (SELECTION) and resolves the mapping, recording the
+ * choice in SINK's report and any problem in SINK. Returns the table, to be read
+ * with survey_table_read when no problem was found, and freed. */
+SurveyTable *survey_table_open_csv(GInputStream *in, SurveySink *sink,
+                                   const SurveySelection *selection);
+/* The same over rows in memory: HEADER and ROWS (of char **, each as long as
+ * the header), both stolen; row I is named line I + 1 in messages. */
+SurveyTable *survey_table_open_rows(char **header, GPtrArray *rows, SurveySink *sink,
+                                    const SurveySelection *selection);
+/* Reads every row into SINK. */
+void survey_table_read(SurveyTable *table, SurveySink *sink);
+void survey_table_free(SurveyTable *table);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SurveyTable, survey_table_free)
 
 /* Loads and checks a canonical JSON survey (UTF-8), recording every problem in
  * SINK. Returns the document (new reference) with its declared TITLE (may be
- * NULL, caller frees) and RESPONDENTS (-1 when absent), or NULL. */
-json_t *survey_json_load(GInputStream *in, SurveySink *sink, char **title, gint64 *respondents);
+ * NULL, caller frees) and RESPONDENTS (-1 when absent), or NULL. A survey
+ * tool's export ({"responses": [{column: value…}…]}, as LimeSurvey writes it), or
+ * any JSON when SELECTION forces a tool's profile, comes back as *TABLE instead
+ * (NULL returned). */
+json_t *survey_json_load(GInputStream *in, SurveySink *sink, const SurveySelection *selection,
+                         char **title, gint64 *respondents, SurveyTable **table);
 /* Passes the mentions of a loaded, checked document to SINK. */
 void survey_json_feed(json_t *doc, SurveySink *sink);
 
