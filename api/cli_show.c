@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "api/commands.h"
-#include "engine/commons.h"
+#include "api/handlers_challenges.h"
 #include "engine/score.h"
 
 #define INT(object, key) json_integer_value(json_object_get(object, key))
@@ -132,14 +132,10 @@ int api_cli_show(ApiCli *cli, int argc, char **argv)
     g_autoptr(DefisStore) store = api_cli_open(cli);
     if (!store)
         return API_EXIT_FAIL;
-    g_autoptr(json_t) challenge = defis_score_explain(store, id, settings, &error);
+    /* The same JSON as GET /v1/challenges/{id}. */
+    g_autoptr(json_t) challenge = api_challenge_show(store, id, settings, &error);
     if (!challenge)
         return api_cli_fail(error);
-    /* The commons that could answer it, at their stages (engine/commons.h). */
-    json_t *commons = defis_commons_of_challenge(store, id, settings, &error);
-    if (!commons)
-        return api_cli_fail(error);
-    json_object_set_new(challenge, "commons", commons);
     if (json)
         api_print_json(challenge);
     else

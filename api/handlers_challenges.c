@@ -3,7 +3,9 @@
 #include "api/handlers_challenges.h"
 
 #include "api/server.h"
+#include "engine/commons.h"
 #include "engine/rank.h"
+#include "engine/score.h"
 
 /* A boolean query parameter: true/false/1/0, FALSE (absent) by default. */
 static gboolean query_bool(const ApiRequest *request, const char *name, gboolean *value,
@@ -43,6 +45,36 @@ gboolean api_handle_challenges_list(ApiRequest *request, ApiResponse *response, 
     if (!ranked)
         return FALSE;
     api_response_json(response, 200, ranked);
+    return TRUE;
+}
+
+/* ---- One challenge, as `defis show` gives it ---------------------------------------- */
+
+json_t *api_challenge_show(DefisStore *store, gint64 id, const DefisScoreSettings *settings,
+                           GError **error)
+{
+    json_t *challenge = defis_score_explain(store, id, settings, error);
+    if (!challenge)
+        return NULL;
+    /* The commons that could answer it, at their stages (engine/commons.h). */
+    json_t *commons = defis_commons_of_challenge(store, id, settings, error);
+    if (!commons) {
+        json_decref(challenge);
+        return NULL;
+    }
+    json_object_set_new(challenge, "commons", commons);
+    return challenge;
+}
+
+gboolean api_handle_challenge_get(ApiRequest *request, ApiResponse *response, GError **error)
+{
+    gint64 id = 0;
+    if (!api_param_id(request, 0, "challenge", &id, error))
+        return FALSE;
+    json_t *challenge = api_challenge_show(api_request_store(request), id, NULL, error);
+    if (!challenge)
+        return FALSE;
+    api_response_json(response, 200, challenge);
     return TRUE;
 }
 

@@ -7,6 +7,7 @@
 #include "api/openapi.h"
 #include "api/server.h"
 #include "engine/network.h"
+#include "engine/rank.h"
 
 gboolean api_handle_health(ApiRequest *request, ApiResponse *response, GError **error)
 {
@@ -31,7 +32,10 @@ gboolean api_handle_metrics(ApiRequest *request, ApiResponse *response, GError *
     g_autoptr(json_t) networks = defis_network_list(api_request_store(request), error);
     if (!networks)
         return FALSE;
-    char *text = api_metrics_render(request->context->metrics, networks);
+    gint64 open = defis_rank_count_open(api_request_store(request), error);
+    if (open < 0)
+        return FALSE;
+    char *text = api_metrics_render(request->context->metrics, networks, open);
     g_autoptr(GBytes) bytes = g_bytes_new_take(text, strlen(text));
     api_response_bytes(response, 200, "text/plain; version=0.0.4; charset=utf-8", bytes);
     return TRUE;

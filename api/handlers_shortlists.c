@@ -50,14 +50,6 @@ char *api_shortlist_csv(json_t *shortlist)
     return g_string_free(out, FALSE);
 }
 
-static gboolean id_param(const ApiRequest *request, int i, gint64 *id, GError **error)
-{
-    if (g_ascii_string_to_signed(request->params[i], 10, 1, G_MAXINT64, id, NULL))
-        return TRUE;
-    g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_NOT_FOUND, "no shortlist %s", request->params[i]);
-    return FALSE;
-}
-
 gboolean api_handle_shortlists_create(ApiRequest *request, ApiResponse *response, GError **error)
 {
     g_autoptr(json_t) body = api_request_json(request, error);
@@ -127,13 +119,21 @@ gboolean api_handle_shortlists_list(ApiRequest *request, ApiResponse *response, 
 gboolean api_handle_shortlists_get(ApiRequest *request, ApiResponse *response, GError **error)
 {
     gint64 id = 0;
-    if (!id_param(request, 0, &id, error))
+    if (!api_param_id(request, 0, "shortlist", &id, error))
         return FALSE;
+    /* ?format= wins; without it, the Accept header chooses (JSON by default). */
+    static const char *const forms[] = {"application/json", "text/csv"};
     const char *format = api_query(request, "format");
     gboolean csv = g_strcmp0(format, "csv") == 0;
     if (format && !csv && strcmp(format, "json") != 0) {
         g_set_error(error, API_ERROR, API_ERROR_BAD_REQUEST, "format must be json or csv");
         return FALSE;
+    }
+    if (!format) {
+        gint form = api_request_negotiate(request, forms, G_N_ELEMENTS(forms), error);
+        if (form < 0)
+            return FALSE;
+        csv = form == 1;
     }
     json_t *shortlist = defis_shortlist_get(api_request_store(request), id, error);
     if (!shortlist)
@@ -141,7 +141,11 @@ gboolean api_handle_shortlists_get(ApiRequest *request, ApiResponse *response, G
     /* The content never changes, so its hash is a strong validator of each form. */
     g_autofree char *etag = g_strdup_printf("\"%s%s\"", TEXT(shortlist, "sha256"),
                                             csv ? ".csv" : "");
-    if (csv) {
+    if (api_request_etag_matches(request, etag)) {
+        /* The client's copy is this one: 304, no body, the same validators. */
+        json_decref(shortlist);
+        response->status = 304;
+    } else if (csv) {
         g_autofree char *text = api_shortlist_csv(shortlist);
         json_decref(shortlist);
         gsize length = strlen(text);
@@ -152,13 +156,16 @@ gboolean api_handle_shortlists_get(ApiRequest *request, ApiResponse *response, G
     }
     api_response_header(response, "ETag", etag);
     api_response_header(response, "Cache-Control", "public, max-age=31536000, immutable");
+    if (!format)
+        api_response_header(response, "Vary", "Accept");
     return TRUE;
 }
 
 gboolean api_handle_shortlists_diff(ApiRequest *request, ApiResponse *response, GError **error)
 {
     gint64 a = 0, b = 0;
-    if (!id_param(request, 0, &a, error) || !id_param(request, 1, &b, error))
+    if (!api_param_id(request, 0, "shortlist", &a, error) ||
+        !api_param_id(request, 1, "shortlist", &b, error))
         return FALSE;
     json_t *diff = defis_shortlist_diff(api_request_store(request), a, b, error);
     if (!diff)

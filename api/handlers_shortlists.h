@@ -12,8 +12,10 @@ gboolean api_handle_shortlists_create(ApiRequest *request, ApiResponse *response
 /* GET /v1/shortlists: {"shortlists": [...]}, oldest first. */
 gboolean api_handle_shortlists_list(ApiRequest *request, ApiResponse *response, GError **error);
 /* GET /v1/shortlists/{id}?format=json|csv: {id, name, created_at, actor, sha256,
- * settings_version, shortlist: CONTENT}, or its CSV; ETag "SHA256" (JSON) or
- * "SHA256.csv" (CSV): a frozen shortlist never changes. */
+ * settings_version, shortlist: CONTENT}, or its CSV; without ?format=, the
+ * Accept header chooses (text/csv or application/json, JSON by default; 406
+ * when it allows neither). ETag "SHA256" (JSON) or "SHA256.csv" (CSV): a frozen
+ * shortlist never changes, so a matching If-None-Match is answered 304. */
 gboolean api_handle_shortlists_get(ApiRequest *request, ApiResponse *response, GError **error);
 /* GET /v1/shortlists/{a}/diff/{b}: as defis_shortlist_diff. */
 gboolean api_handle_shortlists_diff(ApiRequest *request, ApiResponse *response, GError **error);

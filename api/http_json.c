@@ -69,6 +69,9 @@ void api_error_status(const GError *error, ApiErrorStatus *out)
         case API_ERROR_METHOD:
             *out = (ApiErrorStatus){405, "method_not_allowed", 0};
             break;
+        case API_ERROR_NOT_ACCEPTABLE:
+            *out = (ApiErrorStatus){406, "not_acceptable", 0};
+            break;
         case API_ERROR_MEDIA_TYPE:
             *out = (ApiErrorStatus){415, "unsupported_media_type", 0};
             break;
@@ -98,6 +101,108 @@ char *api_request_actor(const ApiRequest *request)
     if (!request->token)
         return g_strdup("http:anonymous");
     return g_strdup_printf("token:%" G_GINT64_FORMAT, request->token->id);
+}
+
+const char *api_request_header(const ApiRequest *request, const char *name)
+{
+    if (!request->headers)
+        return NULL;
+    g_autofree char *lower = g_ascii_strdown(name, -1);
+    return g_hash_table_lookup(request->headers, lower);
+}
+
+/* The quality of an Accept element's parameters ("q=0.5"); 1 when absent, -1
+ * when malformed (the element is then ignored, as RFC 9110 allows). */
+static double accept_quality(char **params)
+{
+    for (char **p = params; *p; p++) {
+        char *param = g_strstrip(*p);
+        if (g_ascii_strncasecmp(param, "q=", 2) != 0)
+            continue;
+        char *end = NULL;
+        double q = g_ascii_strtod(param + 2, &end);
+        if (end == param + 2 || *end || q < 0 || q > 1)
+            return -1;
+        return q;
+    }
+    return 1;
+}
+
+gint api_request_negotiate(const ApiRequest *request, const char *const *types, gint n,
+                           GError **error)
+{
+    g_return_val_if_fail(n > 0, -1);
+    const char *accept = api_request_header(request, "Accept");
+    while (accept && g_ascii_isspace(*accept))
+        accept++;
+    if (!accept || !*accept)
+        return 0;
+    /* For each type, the quality given by its most specific range (-1: none names it). */
+    g_autofree double *quality = g_new(double, n);
+    g_autofree int *specificity = g_new0(int, n);
+    for (gint t = 0; t < n; t++)
+        quality[t] = -1;
+    g_auto(GStrv) elements = g_strsplit(accept, ",", -1);
+    for (char **e = elements; *e; e++) {
+        g_auto(GStrv) parts = g_strsplit(*e, ";", -1);
+        g_autofree char *range = g_ascii_strdown(g_strstrip(parts[0]), -1);
+        double q = accept_quality(parts + 1);
+        const char *slash = strchr(range, '/');
+        if (!*range || !slash || q < 0)
+            continue;
+        for (gint t = 0; t < n; t++) {
+            int level = 0;
+            if (strcmp(range, types[t]) == 0)
+                level = 3;
+            else if (strcmp(slash, "/*") == 0 && strcmp(range, "*/*") != 0 &&
+                     strncmp(range, types[t], (gsize)(slash - range + 1)) == 0)
+                level = 2;
+            else if (strcmp(range, "*/*") == 0)
+                level = 1;
+            if (level > specificity[t]) {
+                specificity[t] = level;
+                quality[t] = q;
+            }
+        }
+    }
+    gint best = -1;
+    for (gint t = 0; t < n; t++)
+        if (quality[t] > 0 && (best < 0 || quality[t] > quality[best]))
+            best = t;
+    if (best < 0) {
+        g_autofree char *list = g_strjoinv(", ", (char **)types);
+        g_set_error(error, API_ERROR, API_ERROR_NOT_ACCEPTABLE,
+                    "Accept allows none of the forms of this resource: %s", list);
+    }
+    return best;
+}
+
+gboolean api_request_etag_matches(const ApiRequest *request, const char *etag)
+{
+    const char *header = api_request_header(request, "If-None-Match");
+    if (!header)
+        return FALSE;
+    g_auto(GStrv) tags = g_strsplit(header, ",", -1);
+    for (char **t = tags; *t; t++) {
+        const char *tag = g_strstrip(*t);
+        if (strcmp(tag, "*") == 0)
+            return TRUE;
+        if (g_str_has_prefix(tag, "W/"))
+            tag += 2;
+        if (strcmp(tag, etag) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean api_param_id(const ApiRequest *request, int i, const char *what, gint64 *id,
+                      GError **error)
+{
+    g_return_val_if_fail(i >= 0 && i < API_MAX_PARAMS && request->params[i], FALSE);
+    if (g_ascii_string_to_signed(request->params[i], 10, 1, G_MAXINT64, id, NULL))
+        return TRUE;
+    g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_NOT_FOUND, "no %s %s", what, request->params[i]);
+    return FALSE;
 }
 
 const char *api_query(const ApiRequest *request, const char *name)

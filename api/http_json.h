@@ -21,6 +21,7 @@ typedef enum {
     API_ERROR_UNAUTHORIZED,      /* 401: no token, or an unknown or revoked one */
     API_ERROR_NO_ROUTE,          /* 404: no route has this path */
     API_ERROR_METHOD,            /* 405: the path exists, the method does not */
+    API_ERROR_NOT_ACCEPTABLE,    /* 406: no media type the route serves is in Accept */
     API_ERROR_MEDIA_TYPE,        /* 415: a body of a type the route does not take */
     API_ERROR_TOO_MANY,          /* 429: too many writes queued; retry later */
     API_ERROR_HEADERS_TOO_LARGE, /* 431 */
@@ -56,6 +57,8 @@ typedef struct {
     char *params[API_MAX_PARAMS]; /* path parameters, in the order of the pattern */
     GHashTable *query;            /* decoded name -> value (the last one given) */
     const char *content_type;     /* media type, lowercased, without parameters; or NULL */
+    GHashTable *headers;          /* lowercased name -> value (repeats joined by ", "); may
+                                     be NULL: read them with api_request_header */
     GBytes *body;                 /* NULL when the request has none */
     const DefisToken *token;      /* the caller; NULL on a public route */
     ApiWorker *worker;            /* this thread's store and caches */
@@ -66,6 +69,28 @@ typedef struct {
 DefisStore *api_request_store(const ApiRequest *request);
 /* "token:ID" for the journal; caller frees. */
 char *api_request_actor(const ApiRequest *request);
+
+/* The request header NAME (any case), borrowed; NULL when absent. */
+const char *api_request_header(const ApiRequest *request, const char *name);
+
+/* Which of the N media TYPES (the route's forms, the first the default) the
+ * Accept header prefers, by quality; a type's quality is that of the most
+ * specific range naming it (text/csv, then the text range, then the any-type
+ * range); ties go to the earlier type. Returns its index, 0 when
+ * there is no Accept header; -1 with API_ERROR_NOT_ACCEPTABLE when Accept
+ * excludes every one of them. */
+gint api_request_negotiate(const ApiRequest *request, const char *const *types, gint n,
+                           GError **error);
+
+/* TRUE when the If-None-Match header names ETAG (a quoted strong tag, as sent in
+ * ETag) or is "*": the client's copy is current and the answer is 304. Weak
+ * tags (W/"…") compare by their opaque part, as RFC 9110 wants for GET. */
+gboolean api_request_etag_matches(const ApiRequest *request, const char *etag);
+
+/* Path parameter I as an id (a whole number > 0) into *ID; FALSE with
+ * DEFIS_ERROR_NOT_FOUND ("no WHAT X") otherwise, since no such thing can exist. */
+gboolean api_param_id(const ApiRequest *request, int i, const char *what, gint64 *id,
+                      GError **error);
 
 /* Query parameter NAME as an integer in [MIN, MAX]; DEFAULT_VALUE when absent.
  * FALSE with API_ERROR_BAD_REQUEST when it is not such an integer. */

@@ -5,8 +5,8 @@
 #include "api/routes.h"
 
 /* The statuses counted one by one; any other falls in the last slot. */
-static const guint statuses[] = {200, 201, 204, 400, 401, 403, 404, 405, 409,
-                                 413, 415, 422, 429, 431, 500, 503, 0};
+static const guint statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405, 406,
+                                 409, 413, 415, 422, 429, 431, 500, 503, 0};
 #define N_STATUSES G_N_ELEMENTS(statuses)
 
 /* Upper bounds of the latency buckets, in seconds (+Inf is the count). */
@@ -103,7 +103,7 @@ static void route_labels(GString *out, gsize r)
     label_value(out, r < api_routes_count ? api_routes[r].pattern : "unmatched");
 }
 
-char *api_metrics_render(ApiMetrics *metrics, json_t *networks)
+char *api_metrics_render(ApiMetrics *metrics, json_t *networks, gint64 open_challenges)
 {
     GString *out = g_string_new(NULL);
     g_string_append(out, "# HELP defis_http_requests_total HTTP requests by route and status.\n"
@@ -161,6 +161,12 @@ char *api_metrics_render(ApiMetrics *metrics, json_t *networks)
         "# TYPE defis_challenges_created_total counter\n"
         "defis_challenges_created_total %" G_GUINT64_FORMAT "\n",
         GET(metrics->mentions), GET(metrics->challenges_created));
+    if (open_challenges >= 0)
+        g_string_append_printf(out,
+                               "# HELP defis_challenges Open challenges (neither merged nor "
+                               "archived).\n# TYPE defis_challenges gauge\n"
+                               "defis_challenges %" G_GINT64_FORMAT "\n",
+                               open_challenges);
 
     static const char *const gauges[][2] = {
         {"surveys", "Surveys stored, by network."},

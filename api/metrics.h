@@ -25,7 +25,8 @@ void api_metrics_import(ApiMetrics *metrics, const char *outcome, gint64 mention
 
 /* The Prometheus text exposition (version 0.0.4) of every counter, followed by
  * the gauges of NETWORKS (the JSON array of defis_network_list, may be NULL):
- * surveys, places and mentions per network. Caller frees. */
-char *api_metrics_render(ApiMetrics *metrics, json_t *networks);
+ * surveys, places and mentions per network, and OPEN_CHALLENGES (left out when
+ * below 0). Caller frees. */
+char *api_metrics_render(ApiMetrics *metrics, json_t *networks, gint64 open_challenges);
 
 #endif

@@ -20,12 +20,14 @@
 
 #include "api/handlers_challenges.h"
 #include "api/handlers_commons.h"
+#include "api/handlers_dedup.h"
 #include "api/handlers_journal.h"
 #include "api/handlers_meta.h"
 #include "api/handlers_networks.h"
 #include "api/handlers_shortlists.h"
 #include "api/handlers_surveys.h"
 #include "api/handlers_tokens.h"
+#include "api/handlers_votes.h"
 
 static const ApiParam challenges_params[] = {
     {"theme", "query", "string", "Challenges with a mention of this theme (folded)"},
@@ -98,7 +100,8 @@ static const ApiParam suggestions_params[] = {
 
 static const ApiParam shortlist_params[] = {
     {"id", "path", "integer", "The shortlist's id"},
-    {"format", "query", "string", "json (default) or csv"},
+    {"format", "query", "string",
+     "json or csv; without it, the Accept header chooses (application/json by default)"},
     {NULL},
 };
 
@@ -113,6 +116,22 @@ static const ApiParam journal_params[] = {
     {"action", "query", "string", "One action (link.add) or a family (commons)"},
     {"before", "query", "integer", "Entries older than this id (the next_before of a page)"},
     {"limit", "query", "integer", "How many entries (1 to 10000, default 50)"},
+    {NULL},
+};
+
+/* deduplication, votes, scores (handlers_dedup.c, handlers_votes.c) */
+static const ApiParam review_params[] = {
+    {"limit", "query", "integer", "How many pairs (1 to 10000, default 20)"},
+    {NULL},
+};
+
+static const ApiParam merge_params[] = {
+    {"id", "path", "integer", "The target challenge's id"},
+    {NULL},
+};
+
+static const ApiParam unmerge_params[] = {
+    {"id", "path", "integer", "The merged source challenge's id"},
     {NULL},
 };
 
@@ -136,6 +155,9 @@ const ApiRoute api_routes[] = {
      "text/csv " JSON, 201, JSON},
     {"GET", "/v1/challenges", api_handle_challenges_list, API_ANY_ROLE, API_CACHED,
      "The challenges, ranked", challenges_params, NULL, 200, JSON},
+    {"GET", "/v1/challenges/{id}", api_handle_challenge_get, API_ANY_ROLE, 0,
+     "One challenge as `defis show` gives it: mentions, votes, reach, score breakdown, "
+     "candidate commons", challenge_id_params, NULL, 200, JSON},
     {"GET", "/v1/mentions", api_handle_mentions_list, API_LEAD, 0,
      "Every mention, a page at a time, in id order", mentions_params, NULL, 200, JSON},
     {"GET", "/v1/tokens", api_handle_tokens_list, API_LEAD, 0,
@@ -176,13 +198,37 @@ const ApiRoute api_routes[] = {
     {"GET", "/v1/shortlists", api_handle_shortlists_list, API_ANY_ROLE, 0,
      "The frozen shortlists, oldest first", NULL, NULL, 200, JSON},
     {"GET", "/v1/shortlists/{id}", api_handle_shortlists_get, API_ANY_ROLE, 0,
-     "A frozen shortlist (JSON, or CSV with ?format=csv); ETag: its SHA-256", shortlist_params,
+     "A frozen shortlist (JSON, or CSV with ?format=csv or Accept: text/csv); ETag: its "
+     "SHA-256, 304 on a matching If-None-Match", shortlist_params,
      NULL, 200, JSON},
     {"GET", "/v1/shortlists/{a}/diff/{b}", api_handle_shortlists_diff, API_ANY_ROLE, 0,
      "What entered, left, moved up or down from shortlist a to shortlist b",
      shortlist_diff_params, NULL, 200, JSON},
     {"GET", "/v1/journal", api_handle_journal, API_LEAD, 0,
      "The journal of every write, newest first", journal_params, NULL, 200, JSON},
+    {"GET", "/v1/review", api_handle_review, API_LEAD, 0,
+     "Pairs of challenges nearly alike, most similar first, for a lead to merge or dismiss",
+     review_params, NULL, 200, JSON},
+    {"POST", "/v1/review/dismiss", api_handle_review_dismiss, API_LEAD, 0,
+     "Record that two challenges are different: {\"a\", \"b\"}; the pair leaves the queue",
+     NULL, JSON, 200, JSON},
+    {"POST", "/v1/challenges/{id}/merge", api_handle_merge, API_LEAD, 0,
+     "Merge challenges into this one: {\"sources\": [id…]}; each merge can be undone",
+     merge_params, JSON, 200, JSON},
+    {"POST", "/v1/challenges/{id}/unmerge", api_handle_unmerge, API_LEAD, 0,
+     "Undo the last merge of this (merged) challenge exactly", unmerge_params, NULL, 200,
+     JSON},
+    {"POST", "/v1/mentions/split", api_handle_split, API_LEAD, 0,
+     "Move mentions of one challenge to a new challenge: {\"mentions\": [id…]}", NULL, JSON,
+     201, JSON},
+    {"POST", "/v1/dedup/rebuild", api_handle_dedup_rebuild, API_LEAD, 0,
+     "Recluster every mention a lead did not place, under the service's [dedup] settings",
+     NULL, NULL, 200, JSON},
+    {"POST", "/v1/votes", api_handle_votes_add, API_NETWORK | API_LEAD, 0,
+     "A place supports a challenge: {\"challenge\", \"place\", \"network\"?} (a network "
+     "token votes for its own network)", NULL, JSON, 201, JSON},
+    {"POST", "/v1/rescore", api_handle_rescore, API_LEAD, 0,
+     "Recompute every stored score from scratch", NULL, NULL, 200, JSON},
 };
 
 const gsize api_routes_count = G_N_ELEMENTS(api_routes);

@@ -48,6 +48,8 @@ void api_config_init(ApiConfig *config)
 void api_config_clear(ApiConfig *config)
 {
     g_clear_pointer(&config->listen, g_free);
+    g_clear_pointer(&config->settings_path, g_free);
+    g_clear_pointer(&config->settings, defis_settings_free);
 }
 
 typedef enum { KEY_UINT, KEY_SIZE, KEY_STRING, KEY_BOOL } KeyType;
@@ -63,6 +65,7 @@ typedef struct {
 static const ConfigKey config_keys[] = {
     {"service", "listen", KEY_STRING, FIELD(listen), 0, 0},
     {"service", "threads", KEY_UINT, FIELD(threads), 1, 256},
+    {"service", "settings", KEY_STRING, FIELD(settings_path), 0, 0},
     {"limits", "max_body", KEY_SIZE, FIELD(max_body), 1, G_MAXUINT32},
     {"limits", "max_header", KEY_SIZE, FIELD(max_header), 4096, 1024 * 1024},
     {"limits", "connection_timeout", KEY_UINT, FIELD(connection_timeout), 1, 3600},
@@ -135,6 +138,22 @@ gboolean api_config_load(ApiConfig *config, const char *path, GError **error)
                 return FALSE;
             }
         }
+    }
+    if (config->settings_path) {
+        /* Read now, so that a bad file stops the service at its start, not at a rebuild. */
+        if (!g_path_is_absolute(config->settings_path)) {
+            g_autofree char *folder = g_path_get_dirname(path);
+            char *absolute = g_build_filename(folder, config->settings_path, NULL);
+            g_free(config->settings_path);
+            config->settings_path = absolute;
+        }
+        DefisScoreSettings *settings = defis_settings_load(config->settings_path, error);
+        if (!settings) {
+            g_prefix_error(error, "%s: [service] settings: ", path);
+            return FALSE;
+        }
+        g_clear_pointer(&config->settings, defis_settings_free);
+        config->settings = settings;
     }
     return TRUE;
 }
@@ -288,6 +307,8 @@ static void exchange_free(Exchange *ex)
     }
     if (ex->request.query)
         g_hash_table_unref(ex->request.query);
+    if (ex->request.headers)
+        g_hash_table_unref(ex->request.headers);
     if (ex->request.body)
         g_bytes_unref(ex->request.body);
     api_router_params_clear(ex->request.params);
@@ -298,6 +319,19 @@ static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char 
                                  const char *value)
 {
     g_hash_table_replace(cls, g_strdup(key), g_strdup(value ? value : ""));
+    return MHD_YES;
+}
+
+/* Copies one request header, its name lowercased; a repeated header's values are
+ * joined by ", " (RFC 9110, 5.3), so handlers see one value per name. */
+static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    char *name = g_ascii_strdown(key, -1);
+    const char *before = g_hash_table_lookup(cls, name);
+    char *joined = before ? g_strdup_printf("%s, %s", before, value ? value : "")
+                          : g_strdup(value ? value : "");
+    g_hash_table_replace(cls, name, joined);
     return MHD_YES;
 }
 
@@ -445,6 +479,8 @@ static enum MHD_Result on_headers(Server *server, struct MHD_Connection *connect
     ex->request.context = server->context;
     ex->request.query = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, add_query, ex->request.query);
+    ex->request.headers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    MHD_get_connection_values(connection, MHD_HEADER_KIND, add_header, ex->request.headers);
     ex->content_type = media_type(
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE));
     ex->request.content_type = ex->content_type;

@@ -11,6 +11,7 @@
 
 #include "api/http_json.h"
 #include "api/metrics.h"
+#include "engine/settings.h"
 
 /* The service's configuration: defaults, then the --config file, then options. */
 typedef struct {
@@ -29,13 +30,19 @@ typedef struct {
     gsize max_field;           /* [limits] max_field: bytes of one field of a survey */
     guint cache_entries;       /* [cache] entries: responses cached per thread (0: off) */
     gboolean log_requests;     /* [log] requests: one line per request on stderr */
+    char *settings_path;       /* [service] settings: a scoring settings file, or NULL */
+    DefisScoreSettings *settings; /* read from settings_path when the config is loaded (its
+                                     [dedup] group steers POST /v1/dedup/rebuild); NULL:
+                                     the defaults */
 } ApiConfig;
 
 /* Fills CONFIG with the defaults. */
 void api_config_init(ApiConfig *config);
-/* Reads the GKeyFile PATH over CONFIG ([service] listen, threads; [limits] …;
- * [store] busy_timeout_ms; [cache] entries; [log] requests). An unknown group
- * or key is an error, so that a typo does not silently keep a default. */
+/* Reads the GKeyFile PATH over CONFIG ([service] listen, threads, settings;
+ * [limits] …; [store] busy_timeout_ms; [cache] entries; [log] requests). An
+ * unknown group or key is an error, so that a typo does not silently keep a
+ * default; so is a settings file that defis_settings_load refuses (a relative
+ * settings path is read from PATH's folder). */
 gboolean api_config_load(ApiConfig *config, const char *path, GError **error);
 void api_config_clear(ApiConfig *config);
 

@@ -41,7 +41,7 @@ static void reps_free(gpointer data)
 }
 
 /* Bounds the cache of representatives: past it, the cache starts over. */
-#define REPS_CACHE_MAX 65536
+#define REPS_CACHE_MAX 4096
 
 struct DefisDedup {
     DefisStore *store;
@@ -60,7 +60,10 @@ struct DefisDedup {
 };
 
 /* Bounds the cache of stored document frequencies (16 bytes an entry). */
-#define DF_CACHE_MAX (1 << 18)
+#define DF_CACHE_MAX (1 << 17)
+
+/* Counts not yet written, at most (16 bytes each). */
+#define DF_PENDING_MAX (1 << 17)
 
 /* Feature hashes may be 0; the maps reserve 0. */
 static guint64 map_key(guint64 feature)
@@ -113,6 +116,9 @@ static gboolean count_document(DefisDedup *dedup, const DefisFeatures *features,
         g_propagate_error(error, g_steal_pointer(&dedup->df_error));
         return FALSE;
     }
+    /* A large import writes its counts as it goes, so memory stays bounded. */
+    if (dedup->df_new.size >= DF_PENDING_MAX)
+        return defis_dedup_flush(dedup, error);
     return TRUE;
 }
 

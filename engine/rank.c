@@ -466,3 +466,16 @@ gboolean defis_rank_each_mention(DefisStore *store, DefisMentionFunc func, gpoin
     defis_store_rollback(store);
     return ok;
 }
+
+/* ---- Counts ---------------------------------------------------------------- */
+
+gint64 defis_rank_count_open(DefisStore *store, GError **error)
+{
+    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_RANK_COUNT_OPEN);
+    gboolean row = FALSE;
+    gint64 n = -1;
+    if (defis_stmt_step(stmt, &row, error))
+        n = row ? defis_stmt_int(stmt, 0) : 0;
+    defis_stmt_reset(stmt);
+    return n;
+}

@@ -67,4 +67,8 @@ typedef gboolean (*DefisMentionFunc)(const DefisMentionOut *mention, gpointer da
 gboolean defis_rank_each_mention(DefisStore *store, DefisMentionFunc func, gpointer data,
                                  GError **error);
 
+/* The number of open challenges (neither merged nor archived), or -1 and sets
+ * ERROR. */
+gint64 defis_rank_count_open(DefisStore *store, GError **error);
+
 #endif

@@ -726,6 +726,9 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
         " WHERE (?1 IS NULL OR at >= ?1)"
         " AND (?2 IS NULL OR action = ?2 OR substr(action, 1, length(?2) + 1) = ?2 || '.')"
         " AND (?4 IS NULL OR id < ?4) ORDER BY id DESC LIMIT ?3",
+
+    /* ---- counts for the service's gauges (engine/rank.c) ---- */
+    [DEFIS_SQL_RANK_COUNT_OPEN] = "SELECT count(*) FROM challenge WHERE state = 'open'",
 };
 
 const char *defis_sql_text(DefisSql id)

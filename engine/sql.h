@@ -196,6 +196,9 @@ typedef enum {
     DEFIS_SQL_JOURNAL_LIST, /* ?1 since or NULL, ?2 action or NULL, ?3 limit, ?4 before id or
                                NULL -> id, at, actor, action, payload (newest first) */
 
+    /* counts for the service's gauges (engine/rank.c) */
+    DEFIS_SQL_RANK_COUNT_OPEN, /* -> open challenges */
+
     DEFIS_SQL_COUNT
 } DefisSql;
 

@@ -14,6 +14,7 @@ struct DefisStore {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *stmts[DEFIS_SQL_COUNT];
+    sqlite3_stmt *data_version; /* PRAGMA data_version, prepared on first use */
     gboolean in_transaction;
 };
 
@@ -118,13 +119,13 @@ DefisStore *defis_store_open(const char *path, DefisStoreMode mode, GError **err
     sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
 
     /* WAL survives a process crash at any synchronous level; FULL also survives
-     * a power loss, and costs little with one transaction per upload. A writer
-     * gets 24 MiB of page cache so that a large import does not spill its
-     * transaction to the log and read it back; the cache grows only as used. */
+     * a power loss, and costs little with one transaction per upload. The page
+     * cache stays at 8 MiB: a larger one spares a huge import some reads of its
+     * own spilled pages, but memory must not grow with the file. */
     const char *pragmas = mode == DEFIS_STORE_READONLY
                               ? "PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192;"
                               : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                                "PRAGMA foreign_keys = ON; PRAGMA cache_size = -24576;";
+                                "PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192;";
     GError *local = NULL;
     if (!exec(db, pragmas, &local) ||
         (mode == DEFIS_STORE_READWRITE && !migrate(db, path, &local))) {
@@ -154,6 +155,7 @@ void defis_store_close(DefisStore *store)
         defis_store_rollback(store);
     for (int i = 0; i < DEFIS_SQL_COUNT; i++)
         sqlite3_finalize(store->stmts[i]);
+    sqlite3_finalize(store->data_version);
     sqlite3_close(store->db);
     g_free(store->path);
     g_free(store);
@@ -248,12 +250,16 @@ gboolean defis_store_backup(DefisStore *store, const char *dest, GError **error)
 
 gint64 defis_store_data_version(DefisStore *store)
 {
-    sqlite3_stmt *stmt = NULL;
+    /* Asked once per request by the service: prepared once, kept with the store. */
+    if (!store->data_version) /* left NULL if it fails: the version is then -1 */
+        sqlite3_prepare_v3(store->db, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
+                           &store->data_version, NULL);
     gint64 version = -1;
-    if (sqlite3_prepare_v2(store->db, "PRAGMA data_version", -1, &stmt, NULL) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW)
-        version = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
+    if (store->data_version && sqlite3_step(store->data_version) == SQLITE_ROW)
+        version = sqlite3_column_int64(store->data_version, 0);
+    /* Reset at once: a statement left stepping would hold a read transaction open. */
+    if (store->data_version)
+        sqlite3_reset(store->data_version);
     /* data_version ignores this connection's own commits: add its change count. */
     return (version << 32) ^ sqlite3_total_changes64(store->db);
 }
