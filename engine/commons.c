@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* commons.c - the catalogue of commons, their stages, and their links to challenges. */
-#include "engine/commons.h"
+/* commons.c - the catalogue of commons and their stages. */
+#include "engine/commons_internal.h"
 
 #include <string.h>
 
@@ -38,11 +38,10 @@ gboolean defis_stage_needs_note(DefisStage from, DefisStage to)
 
 /* ---- Checking fields ------------------------------------------------------- */
 
-static gboolean fail(GError **error, const char **field, const char *name, const char *format,
-                     ...) G_GNUC_PRINTF(4, 5);
+static gboolean fail(GError **error, const char **field, const char *name, const char *format, ...)
+    G_GNUC_PRINTF(4, 5);
 
-static gboolean fail(GError **error, const char **field, const char *name, const char *format,
-                     ...)
+static gboolean fail(GError **error, const char **field, const char *name, const char *format, ...)
 {
     va_list ap;
     va_start(ap, format);
@@ -120,8 +119,8 @@ gboolean defis_commons_check(const DefisCommonsFields *f, gboolean adding, const
                         f->url);
     }
     if (f->description && (problem = text_problem(f->description, DEFIS_COMMONS_TEXT_MAX, TRUE)))
-        return fail(error, field, "description", "the description %s (at most %d bytes)",
-                    problem, DEFIS_COMMONS_TEXT_MAX);
+        return fail(error, field, "description", "the description %s (at most %d bytes)", problem,
+                    DEFIS_COMMONS_TEXT_MAX);
     if (f->keywords && (problem = text_problem(f->keywords, DEFIS_COMMONS_TEXT_MAX, FALSE)))
         return fail(error, field, "keywords", "the keywords %s (at most %d bytes)", problem,
                     DEFIS_COMMONS_TEXT_MAX);
@@ -137,13 +136,7 @@ gboolean defis_commons_check(const DefisCommonsFields *f, gboolean adding, const
 
 /* ---- Reading -------------------------------------------------------------- */
 
-typedef struct {
-    gint64 id;
-    char *name, *stage, *url, *description, *keywords, *created_at, *updated_at;
-    gint64 users, links;
-} Commons;
-
-static void commons_clear(Commons *c)
+void defis__commons_clear(DefisCommonsRow *c)
 {
     g_free(c->name);
     g_free(c->stage);
@@ -154,9 +147,8 @@ static void commons_clear(Commons *c)
     g_free(c->updated_at);
     memset(c, 0, sizeof *c);
 }
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Commons, commons_clear)
 
-static void commons_read(DefisStmt *stmt, Commons *c)
+void defis__commons_read(DefisStmt *stmt, DefisCommonsRow *c)
 {
     c->id = defis_stmt_int(stmt, 0);
     c->name = g_strdup(defis_stmt_text(stmt, 1));
@@ -171,8 +163,8 @@ static void commons_read(DefisStmt *stmt, Commons *c)
 }
 
 /* Reads the commons of ID (BY_ID) or name (BY_NAME) into C; *FOUND says whether. */
-static gboolean lookup(DefisStore *store, DefisSql sql, const char *name, gint64 id, Commons *c,
-                       gboolean *found, GError **error)
+static gboolean lookup(DefisStore *store, DefisSql sql, const char *name, gint64 id,
+                       DefisCommonsRow *c, gboolean *found, GError **error)
 {
     DefisStmt *stmt = defis_store_stmt(store, sql);
     if (name)
@@ -181,13 +173,13 @@ static gboolean lookup(DefisStore *store, DefisSql sql, const char *name, gint64
         defis_stmt_bind_int(stmt, 1, id);
     gboolean ok = defis_stmt_step(stmt, found, error);
     if (ok && *found)
-        commons_read(stmt, c);
+        defis__commons_read(stmt, c);
     defis_stmt_reset(stmt);
     return ok;
 }
 
 /* The commons KEY: its name, or its id when no commons has that name. */
-static gboolean find(DefisStore *store, const char *key, Commons *c, GError **error)
+gboolean defis__commons_find(DefisStore *store, const char *key, DefisCommonsRow *c, GError **error)
 {
     g_return_val_if_fail(key != NULL, FALSE);
     gboolean found = FALSE;
@@ -215,34 +207,21 @@ static json_t *keywords_json(const char *keywords)
     return list;
 }
 
-static gint64 threshold_of(const DefisScoreSettings *settings)
+gint64 defis__commons_threshold_of(const DefisScoreSettings *settings)
 {
     return settings ? settings->recognised_users : DEFIS_SETTINGS_RECOGNISED_USERS;
 }
 
-static json_t *commons_json(const Commons *c, gint64 threshold)
+static json_t *commons_json(const DefisCommonsRow *c, gint64 threshold)
 {
     gboolean recognised = c->users >= threshold;
     return json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:o, s:I, s:b, s:s, s:I, s:s, s:s}", "id",
                      (json_int_t)c->id, "name", c->name, "stage", c->stage, "url", c->url,
-                     "description", c->description, "keywords", keywords_json(c->keywords),
-                     "users", (json_int_t)c->users, "recognised", recognised, "status",
+                     "description", c->description, "keywords", keywords_json(c->keywords), "users",
+                     (json_int_t)c->users, "recognised", recognised, "status",
                      recognised ? "recognised" : "candidate", "links", (json_int_t)c->links,
                      "created_at", c->created_at, "updated_at", c->updated_at);
 }
-
-/* Runs FUNC in a read transaction unless one is open. */
-#define IN_READ(store, error, expr)                                                           \
-    ({                                                                                         \
-        gboolean own_ = !defis_store_in_transaction(store);                                    \
-        json_t *out_ = NULL;                                                                   \
-        if (!own_ || defis_store_begin_read(store, error)) {                                   \
-            out_ = (expr);                                                                     \
-            if (own_)                                                                          \
-                defis_store_rollback(store);                                                   \
-        }                                                                                      \
-        out_;                                                                                  \
-    })
 
 static json_t *list_in(DefisStore *store, const char *stage, gint64 threshold, GError **error)
 {
@@ -251,16 +230,16 @@ static json_t *list_in(DefisStore *store, const char *stage, gint64 threshold, G
     defis_stmt_bind_text(stmt, 1, stage, -1);
     gboolean row = FALSE, ok;
     while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
-        g_auto(Commons) c = {0};
-        commons_read(stmt, &c);
+        g_auto(DefisCommonsRow) c = {0};
+        defis__commons_read(stmt, &c);
         json_array_append_new(list, commons_json(&c, threshold));
     }
     defis_stmt_reset(stmt);
     return ok ? g_steal_pointer(&list) : NULL;
 }
 
-json_t *defis_commons_list(DefisStore *store, const char *stage,
-                           const DefisScoreSettings *settings, GError **error)
+json_t *defis_commons_list(DefisStore *store, const char *stage, const DefisScoreSettings *settings,
+                           GError **error)
 {
     DefisStage s;
     if (stage && !defis_stage_parse(stage, &s)) {
@@ -268,7 +247,8 @@ json_t *defis_commons_list(DefisStore *store, const char *stage,
                     "stage: unknown stage \"%s\": use idea, prototype, stable or dormant", stage);
         return NULL;
     }
-    return IN_READ(store, error, list_in(store, stage, threshold_of(settings), error));
+    return IN_READ(store, error,
+                   list_in(store, stage, defis__commons_threshold_of(settings), error));
 }
 
 static json_t *history_of(DefisStore *store, gint64 id, GError **error)
@@ -278,12 +258,10 @@ static json_t *history_of(DefisStore *store, gint64 id, GError **error)
     defis_stmt_bind_int(stmt, 1, id);
     gboolean row = FALSE, ok;
     while ((ok = defis_stmt_step(stmt, &row, error)) && row)
-        json_array_append_new(list, json_pack("{s:s, s:s?, s:s, s:s, s:s?}", "stage",
-                                              defis_stmt_text(stmt, 0), "previous",
-                                              defis_stmt_text(stmt, 1), "at",
-                                              defis_stmt_text(stmt, 2), "actor",
-                                              defis_stmt_text(stmt, 3), "note",
-                                              defis_stmt_text(stmt, 4)));
+        json_array_append_new(
+            list, json_pack("{s:s, s:s?, s:s, s:s, s:s?}", "stage", defis_stmt_text(stmt, 0),
+                            "previous", defis_stmt_text(stmt, 1), "at", defis_stmt_text(stmt, 2),
+                            "actor", defis_stmt_text(stmt, 3), "note", defis_stmt_text(stmt, 4)));
     defis_stmt_reset(stmt);
     return ok ? g_steal_pointer(&list) : NULL;
 }
@@ -295,11 +273,11 @@ static json_t *challenges_of(DefisStore *store, gint64 id, GError **error)
     defis_stmt_bind_int(stmt, 1, id);
     gboolean row = FALSE, ok;
     while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
-        json_t *item = json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s}", "id",
-                                 (json_int_t)defis_stmt_int(stmt, 0), "title",
-                                 defis_stmt_text(stmt, 1), "state", defis_stmt_text(stmt, 2),
-                                 "note", defis_stmt_text(stmt, 4), "linked_at",
-                                 defis_stmt_text(stmt, 5), "linked_by", defis_stmt_text(stmt, 6));
+        json_t *item =
+            json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s}", "id", (json_int_t)defis_stmt_int(stmt, 0),
+                      "title", defis_stmt_text(stmt, 1), "state", defis_stmt_text(stmt, 2), "note",
+                      defis_stmt_text(stmt, 4), "linked_at", defis_stmt_text(stmt, 5), "linked_by",
+                      defis_stmt_text(stmt, 6));
         json_object_set_new(item, "score",
                             defis_stmt_is_null(stmt, 3) ? json_null()
                                                         : json_real(defis_stmt_double(stmt, 3)));
@@ -311,8 +289,8 @@ static json_t *challenges_of(DefisStore *store, gint64 id, GError **error)
 
 static json_t *get_in(DefisStore *store, const char *key, gint64 threshold, GError **error)
 {
-    g_auto(Commons) c = {0};
-    if (!find(store, key, &c, error))
+    g_auto(DefisCommonsRow) c = {0};
+    if (!defis__commons_find(store, key, &c, error))
         return NULL;
     g_autoptr(json_t) out = commons_json(&c, threshold);
     json_t *history = history_of(store, c.id, error);
@@ -330,7 +308,7 @@ static json_t *get_in(DefisStore *store, const char *key, gint64 threshold, GErr
 json_t *defis_commons_get(DefisStore *store, const char *key, const DefisScoreSettings *settings,
                           GError **error)
 {
-    return IN_READ(store, error, get_in(store, key, threshold_of(settings), error));
+    return IN_READ(store, error, get_in(store, key, defis__commons_threshold_of(settings), error));
 }
 
 static json_t *export_in(DefisStore *store, GError **error)
@@ -339,13 +317,12 @@ static json_t *export_in(DefisStore *store, GError **error)
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_COMMONS_LIST);
     gboolean row = FALSE, ok;
     while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
-        g_auto(Commons) c = {0};
-        commons_read(stmt, &c);
+        g_auto(DefisCommonsRow) c = {0};
+        defis__commons_read(stmt, &c);
         json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:s?, s:o, s:I}", "name", c.name,
                                               "stage", c.stage, "url", c.url, "description",
-                                              c.description, "keywords",
-                                              keywords_json(c.keywords), "users",
-                                              (json_int_t)c.users));
+                                              c.description, "keywords", keywords_json(c.keywords),
+                                              "users", (json_int_t)c.users));
     }
     defis_stmt_reset(stmt);
     return ok ? json_pack("{s:o}", "commons", g_steal_pointer(&list)) : NULL;
@@ -359,7 +336,7 @@ json_t *defis_commons_export(DefisStore *store, GError **error)
 /* ---- Writing ---------------------------------------------------------------- */
 
 /* "" and NULL both store NULL. */
-static const char *nonempty(const char *text)
+const char *defis__commons_nonempty(const char *text)
 {
     return text && *text ? text : NULL;
 }
@@ -393,7 +370,7 @@ static gint64 add_in(DefisStore *store, const DefisCommonsFields *f, const char 
     g_autofree char *name = g_strstrip(g_strdup(f->name));
     g_autofree char *keywords = f->keywords ? keywords_normalise(f->keywords) : NULL;
     g_autofree char *at = defis_now();
-    g_auto(Commons) existing = {0};
+    g_auto(DefisCommonsRow) existing = {0};
     gboolean found = FALSE;
     if (!lookup(store, DEFIS_SQL_COMMONS_BY_NAME, name, 0, &existing, &found, error))
         return 0;
@@ -406,9 +383,9 @@ static gint64 add_in(DefisStore *store, const DefisCommonsFields *f, const char 
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_COMMONS_INSERT);
     defis_stmt_bind_text(stmt, 1, name, -1);
     defis_stmt_bind_text(stmt, 2, f->stage, -1);
-    defis_stmt_bind_text(stmt, 3, nonempty(f->url), -1);
-    defis_stmt_bind_text(stmt, 4, nonempty(f->description), -1);
-    defis_stmt_bind_text(stmt, 5, nonempty(keywords), -1);
+    defis_stmt_bind_text(stmt, 3, defis__commons_nonempty(f->url), -1);
+    defis_stmt_bind_text(stmt, 4, defis__commons_nonempty(f->description), -1);
+    defis_stmt_bind_text(stmt, 5, defis__commons_nonempty(keywords), -1);
     defis_stmt_bind_int(stmt, 6, f->users < 0 ? 0 : f->users);
     defis_stmt_bind_text(stmt, 7, at, -1);
     if (!defis_stmt_exec(stmt, error))
@@ -421,12 +398,12 @@ static gint64 add_in(DefisStore *store, const DefisCommonsFields *f, const char 
 
 static gboolean same(const char *a, const char *b)
 {
-    return g_strcmp0(nonempty(a), nonempty(b)) == 0;
+    return g_strcmp0(defis__commons_nonempty(a), defis__commons_nonempty(b)) == 0;
 }
 
 /* Applies F (checked) to C inside the open transaction. Sets *CHANGES to a new
  * object of what changed ({} when nothing did) and *STAGE_CHANGED. */
-static gboolean update_in(DefisStore *store, Commons *c, const DefisCommonsFields *f,
+static gboolean update_in(DefisStore *store, DefisCommonsRow *c, const DefisCommonsFields *f,
                           const char *actor, json_t **changes, gboolean *stage_changed,
                           GError **error)
 {
@@ -435,7 +412,7 @@ static gboolean update_in(DefisStore *store, Commons *c, const DefisCommonsField
     *stage_changed = FALSE;
     g_autofree char *name = f->name ? g_strstrip(g_strdup(f->name)) : g_strdup(c->name);
     if (strcmp(name, c->name) != 0) {
-        g_auto(Commons) other = {0};
+        g_auto(DefisCommonsRow) other = {0};
         gboolean found = FALSE;
         if (!lookup(store, DEFIS_SQL_COMMONS_BY_NAME, name, 0, &other, &found, error))
             return FALSE;
@@ -446,16 +423,16 @@ static gboolean update_in(DefisStore *store, Commons *c, const DefisCommonsField
         }
         json_object_set_new(changed, "name", json_string(name));
     }
-    g_autofree char *keywords = f->keywords ? keywords_normalise(f->keywords)
-                                            : g_strdup(c->keywords);
+    g_autofree char *keywords =
+        f->keywords ? keywords_normalise(f->keywords) : g_strdup(c->keywords);
     const char *url = f->url ? f->url : c->url;
     const char *description = f->description ? f->description : c->description;
     gint64 users = f->users >= 0 ? f->users : c->users;
     if (!same(url, c->url))
-        json_object_set_new(changed, "url", json_string(nonempty(url) ? url : ""));
+        json_object_set_new(changed, "url", json_string(defis__commons_nonempty(url) ? url : ""));
     if (!same(description, c->description))
         json_object_set_new(changed, "description",
-                            json_string(nonempty(description) ? description : ""));
+                            json_string(defis__commons_nonempty(description) ? description : ""));
     if (!same(keywords, c->keywords))
         json_object_set_new(changed, "keywords", json_string(keywords ? keywords : ""));
     if (users != c->users)
@@ -464,9 +441,9 @@ static gboolean update_in(DefisStore *store, Commons *c, const DefisCommonsField
         DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_COMMONS_UPDATE);
         defis_stmt_bind_int(stmt, 1, c->id);
         defis_stmt_bind_text(stmt, 2, name, -1);
-        defis_stmt_bind_text(stmt, 3, nonempty(url), -1);
-        defis_stmt_bind_text(stmt, 4, nonempty(description), -1);
-        defis_stmt_bind_text(stmt, 5, nonempty(keywords), -1);
+        defis_stmt_bind_text(stmt, 3, defis__commons_nonempty(url), -1);
+        defis_stmt_bind_text(stmt, 4, defis__commons_nonempty(description), -1);
+        defis_stmt_bind_text(stmt, 5, defis__commons_nonempty(keywords), -1);
         defis_stmt_bind_int(stmt, 6, users);
         defis_stmt_bind_text(stmt, 7, at, -1);
         if (!defis_stmt_exec(stmt, error))
@@ -490,8 +467,8 @@ static gboolean update_in(DefisStore *store, Commons *c, const DefisCommonsField
             !record_stage(store, c->id, f->stage, c->stage, at, actor, f->note, error))
             return FALSE;
         json_object_set_new(changed, "stage",
-                            json_pack("{s:s, s:s, s:s?}", "from", c->stage, "to", f->stage,
-                                      "note", nonempty(f->note)));
+                            json_pack("{s:s, s:s, s:s?}", "from", c->stage, "to", f->stage, "note",
+                                      defis__commons_nonempty(f->note)));
         *stage_changed = TRUE;
     }
     *changes = g_steal_pointer(&changed);
@@ -499,8 +476,8 @@ static gboolean update_in(DefisStore *store, Commons *c, const DefisCommonsField
 }
 
 /* Journals ACTION with PAYLOAD (stolen) and commits; rolls back on failure. */
-static gboolean finish(DefisStore *store, gboolean ok, const char *actor, const char *action,
-                       json_t *payload, GError **error)
+gboolean defis__commons_finish(DefisStore *store, gboolean ok, const char *actor,
+                               const char *action, json_t *payload, GError **error)
 {
     ok = ok && defis_journal_add(store, actor, action, payload, error) &&
          defis_store_commit(store, error);
@@ -510,7 +487,7 @@ static gboolean finish(DefisStore *store, gboolean ok, const char *actor, const 
     return ok;
 }
 
-static gboolean check_prefixed(const DefisCommonsFields *f, gboolean adding, GError **error)
+gboolean defis__commons_check_prefixed(const DefisCommonsFields *f, gboolean adding, GError **error)
 {
     const char *field = NULL;
     GError *local = NULL;
@@ -524,35 +501,36 @@ gint64 defis_commons_add(DefisStore *store, const DefisCommonsFields *f, const c
                          GError **error)
 {
     g_return_val_if_fail(store != NULL && f != NULL && actor != NULL, 0);
-    if (!check_prefixed(f, TRUE, error) || !defis_store_begin(store, error))
+    if (!defis__commons_check_prefixed(f, TRUE, error) || !defis_store_begin(store, error))
         return 0;
     gint64 id = add_in(store, f, actor, error);
     g_autofree char *name = g_strstrip(g_strdup(f->name));
-    json_t *payload = json_pack("{s:I, s:s, s:s, s:s?, s:I, s:s?}", "id", (json_int_t)id, "name",
-                                name, "stage", f->stage, "url", nonempty(f->url), "users",
-                                (json_int_t)MAX(f->users, 0), "note", nonempty(f->note));
-    return finish(store, id > 0, actor, "commons.add", payload, error) ? id : 0;
+    json_t *payload =
+        json_pack("{s:I, s:s, s:s, s:s?, s:I, s:s?}", "id", (json_int_t)id, "name", name, "stage",
+                  f->stage, "url", defis__commons_nonempty(f->url), "users",
+                  (json_int_t)MAX(f->users, 0), "note", defis__commons_nonempty(f->note));
+    return defis__commons_finish(store, id > 0, actor, "commons.add", payload, error) ? id : 0;
 }
 
 gboolean defis_commons_update(DefisStore *store, const char *key, const DefisCommonsFields *f,
                               const char *actor, GError **error)
 {
     g_return_val_if_fail(store != NULL && key != NULL && f != NULL && actor != NULL, FALSE);
-    if (!check_prefixed(f, FALSE, error) || !defis_store_begin(store, error))
+    if (!defis__commons_check_prefixed(f, FALSE, error) || !defis_store_begin(store, error))
         return FALSE;
-    g_auto(Commons) c = {0};
+    g_auto(DefisCommonsRow) c = {0};
     json_t *changes = NULL;
     gboolean stage_changed = FALSE;
-    gboolean ok = find(store, key, &c, error) &&
+    gboolean ok = defis__commons_find(store, key, &c, error) &&
                   update_in(store, &c, f, actor, &changes, &stage_changed, error);
     if (ok && json_object_size(changes) == 0) {
         json_decref(changes);
         defis_store_rollback(store); /* nothing to write, nothing to journal */
         return TRUE;
     }
-    json_t *payload = json_pack("{s:I, s:s?, s:o?}", "id", (json_int_t)c.id, "name", c.name,
-                                "changes", changes);
-    return finish(store, ok, actor, "commons.update", payload, error);
+    json_t *payload =
+        json_pack("{s:I, s:s?, s:o?}", "id", (json_int_t)c.id, "name", c.name, "changes", changes);
+    return defis__commons_finish(store, ok, actor, "commons.update", payload, error);
 }
 
 gboolean defis_commons_set_stage(DefisStore *store, const char *key, const char *stage,
@@ -564,31 +542,32 @@ gboolean defis_commons_set_stage(DefisStore *store, const char *key, const char 
         g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_INVALID, "stage: a stage is required");
         return FALSE;
     }
-    if (!check_prefixed(&f, FALSE, error) || !defis_store_begin(store, error))
+    if (!defis__commons_check_prefixed(&f, FALSE, error) || !defis_store_begin(store, error))
         return FALSE;
-    g_auto(Commons) c = {0};
-    if (!find(store, key, &c, error)) {
+    g_auto(DefisCommonsRow) c = {0};
+    if (!defis__commons_find(store, key, &c, error)) {
         defis_store_rollback(store);
         return FALSE;
     }
     if (strcmp(c.stage, stage) == 0) {
         defis_store_rollback(store);
-        g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_CONFLICT, "commons \"%s\" is at stage %s already",
-                    c.name, stage);
+        g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_CONFLICT,
+                    "commons \"%s\" is at stage %s already", c.name, stage);
         return FALSE;
     }
     json_t *changes = NULL;
     gboolean stage_changed = FALSE;
     gboolean ok = update_in(store, &c, &f, actor, &changes, &stage_changed, error);
     json_decref(changes);
-    json_t *payload = json_pack("{s:I, s:s, s:s, s:s, s:s?}", "id", (json_int_t)c.id, "name",
-                                c.name, "from", c.stage, "to", stage, "note", nonempty(note));
-    return finish(store, ok, actor, "commons.stage", payload, error);
+    json_t *payload =
+        json_pack("{s:I, s:s, s:s, s:s, s:s?}", "id", (json_int_t)c.id, "name", c.name, "from",
+                  c.stage, "to", stage, "note", defis__commons_nonempty(note));
+    return defis__commons_finish(store, ok, actor, "commons.stage", payload, error);
 }
 
 gboolean defis_commons_import(DefisStore *store, const DefisCommonsFields *rows, gsize n,
-                              const char *actor, DefisCommonsImportReport *report,
-                              gsize *bad_row, const char **bad_field, GError **error)
+                              const char *actor, DefisCommonsImportReport *report, gsize *bad_row,
+                              const char **bad_field, GError **error)
 {
     g_return_val_if_fail(store != NULL && (rows != NULL || n == 0) && actor != NULL, FALSE);
     DefisCommonsImportReport r = {0};
@@ -613,7 +592,7 @@ gboolean defis_commons_import(DefisStore *store, const DefisCommonsFields *rows,
         *bad_row = i;
         *bad_field = "name";
         g_autofree char *name = g_strstrip(g_strdup(rows[i].name));
-        g_auto(Commons) c = {0};
+        g_auto(DefisCommonsRow) c = {0};
         gboolean found = FALSE;
         GError *local = NULL;
         gboolean ok = lookup(store, DEFIS_SQL_COMMONS_BY_NAME, name, 0, &c, &found, &local);
@@ -637,8 +616,8 @@ gboolean defis_commons_import(DefisStore *store, const DefisCommonsFields *rows,
         if (!ok) {
             /* The engine's messages start with the field's name: keep it apart. */
             const char *colon = strstr(local->message, ": ");
-            const char *fields[] = {"name", "stage", "url", "description", "keywords", "users",
-                                    "note"};
+            const char *fields[] = {"name",     "stage", "url", "description",
+                                    "keywords", "users", "note"};
             for (guint k = 0; colon && k < G_N_ELEMENTS(fields); k++) {
                 if ((gsize)(colon - local->message) == strlen(fields[k]) &&
                     strncmp(local->message, fields[k], strlen(fields[k])) == 0) {
@@ -654,321 +633,13 @@ gboolean defis_commons_import(DefisStore *store, const DefisCommonsFields *rows,
             return FALSE;
         }
     }
-    json_t *payload = json_pack("{s:I, s:I, s:I, s:I, s:O}", "added", (json_int_t)r.added,
-                                "updated", (json_int_t)r.updated, "unchanged",
-                                (json_int_t)r.unchanged, "stage_changes",
-                                (json_int_t)r.stage_changes, "names", touched);
-    if (!finish(store, TRUE, actor, "commons.import", payload, error))
+    json_t *payload =
+        json_pack("{s:I, s:I, s:I, s:I, s:O}", "added", (json_int_t)r.added, "updated",
+                  (json_int_t)r.updated, "unchanged", (json_int_t)r.unchanged, "stage_changes",
+                  (json_int_t)r.stage_changes, "names", touched);
+    if (!defis__commons_finish(store, TRUE, actor, "commons.import", payload, error))
         return FALSE;
     if (report)
         *report = r;
     return TRUE;
-}
-
-/* ---- Links ---------------------------------------------------------------- */
-
-/* Checks that CHALLENGE exists (and, when OPEN, that it is open); sets *TITLE. */
-static gboolean challenge_check(DefisStore *store, gint64 challenge, gboolean open, char **title,
-                                GError **error)
-{
-    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_SCORE_CHALLENGE);
-    defis_stmt_bind_int(stmt, 1, challenge);
-    gboolean row = FALSE;
-    if (!defis_stmt_step(stmt, &row, error))
-        return FALSE;
-    if (!row) {
-        defis_stmt_reset(stmt);
-        g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_NOT_FOUND, "no challenge %" G_GINT64_FORMAT,
-                    challenge);
-        return FALSE;
-    }
-    const char *state = defis_stmt_text(stmt, 2);
-    gboolean ok = TRUE;
-    if (open && strcmp(state, "merged") == 0) {
-        g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_CONFLICT,
-                    "challenge %" G_GINT64_FORMAT " was merged into challenge %" G_GINT64_FORMAT
-                    ": link that one",
-                    challenge, defis_stmt_int(stmt, 3));
-        ok = FALSE;
-    } else if (open && strcmp(state, "open") != 0) {
-        g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_CONFLICT,
-                    "challenge %" G_GINT64_FORMAT " is %s, not open", challenge, state);
-        ok = FALSE;
-    }
-    if (ok && title)
-        *title = g_strdup(defis_stmt_text(stmt, 1));
-    defis_stmt_reset(stmt);
-    return ok;
-}
-
-static gboolean link_exists(DefisStore *store, gint64 challenge, gint64 commons, gboolean *exists,
-                            GError **error)
-{
-    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_LINK_GET);
-    defis_stmt_bind_int(stmt, 1, challenge);
-    defis_stmt_bind_int(stmt, 2, commons);
-    gboolean ok = defis_stmt_step(stmt, exists, error);
-    defis_stmt_reset(stmt);
-    return ok;
-}
-
-gboolean defis_commons_link(DefisStore *store, gint64 challenge, const char *key,
-                            const char *note, const char *actor, GError **error)
-{
-    g_return_val_if_fail(store != NULL && key != NULL && actor != NULL, FALSE);
-    DefisCommonsFields f = {.note = note, .users = -1};
-    if (!check_prefixed(&f, FALSE, error) || !defis_store_begin(store, error))
-        return FALSE;
-    g_auto(Commons) c = {0};
-    gboolean exists = FALSE;
-    gboolean ok = challenge_check(store, challenge, TRUE, NULL, error) &&
-                  find(store, key, &c, error) &&
-                  link_exists(store, challenge, c.id, &exists, error);
-    if (ok && exists) {
-        g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_CONFLICT,
-                    "challenge %" G_GINT64_FORMAT " is linked to \"%s\" already", challenge,
-                    c.name);
-        ok = FALSE;
-    }
-    g_autofree char *at = defis_now();
-    if (ok) {
-        DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_LINK_INSERT);
-        defis_stmt_bind_int(stmt, 1, challenge);
-        defis_stmt_bind_int(stmt, 2, c.id);
-        defis_stmt_bind_text(stmt, 3, nonempty(note), -1);
-        defis_stmt_bind_text(stmt, 4, at, -1);
-        defis_stmt_bind_text(stmt, 5, actor, -1);
-        ok = defis_stmt_exec(stmt, error);
-    }
-    json_t *payload = json_pack("{s:I, s:I, s:s?, s:s?}", "challenge", (json_int_t)challenge,
-                                "commons_id", (json_int_t)c.id, "commons", c.name, "note",
-                                nonempty(note));
-    return finish(store, ok, actor, "link.add", payload, error);
-}
-
-gboolean defis_commons_unlink(DefisStore *store, gint64 challenge, const char *key,
-                              const char *actor, GError **error)
-{
-    g_return_val_if_fail(store != NULL && key != NULL && actor != NULL, FALSE);
-    if (!defis_store_begin(store, error))
-        return FALSE;
-    g_auto(Commons) c = {0};
-    gboolean exists = FALSE;
-    gboolean ok = challenge_check(store, challenge, FALSE, NULL, error) &&
-                  find(store, key, &c, error) &&
-                  link_exists(store, challenge, c.id, &exists, error);
-    if (ok && !exists) {
-        g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_NOT_FOUND,
-                    "challenge %" G_GINT64_FORMAT " is not linked to \"%s\"", challenge, c.name);
-        ok = FALSE;
-    }
-    if (ok) {
-        DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_LINK_DELETE);
-        defis_stmt_bind_int(stmt, 1, challenge);
-        defis_stmt_bind_int(stmt, 2, c.id);
-        ok = defis_stmt_exec(stmt, error);
-    }
-    json_t *payload = json_pack("{s:I, s:I, s:s?}", "challenge", (json_int_t)challenge,
-                                "commons_id", (json_int_t)c.id, "commons", c.name);
-    return finish(store, ok, actor, "link.remove", payload, error);
-}
-
-static json_t *of_challenge_in(DefisStore *store, gint64 challenge, gint64 threshold,
-                               GError **error)
-{
-    if (!challenge_check(store, challenge, FALSE, NULL, error))
-        return NULL;
-    g_autoptr(json_t) list = json_array();
-    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_LINKS_OF_CHALLENGE);
-    defis_stmt_bind_int(stmt, 1, challenge);
-    gboolean row = FALSE, ok;
-    while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
-        gint64 users = defis_stmt_int(stmt, 3);
-        json_array_append_new(
-            list, json_pack("{s:I, s:s, s:s, s:I, s:b, s:s, s:s?, s:s, s:s}", "id",
-                            (json_int_t)defis_stmt_int(stmt, 0), "name", defis_stmt_text(stmt, 1),
-                            "stage", defis_stmt_text(stmt, 2), "users", (json_int_t)users,
-                            "recognised", users >= threshold, "status",
-                            users >= threshold ? "recognised" : "candidate", "note",
-                            defis_stmt_text(stmt, 4), "linked_at", defis_stmt_text(stmt, 5),
-                            "linked_by", defis_stmt_text(stmt, 6)));
-    }
-    defis_stmt_reset(stmt);
-    return ok ? g_steal_pointer(&list) : NULL;
-}
-
-json_t *defis_commons_of_challenge(DefisStore *store, gint64 challenge,
-                                   const DefisScoreSettings *settings, GError **error)
-{
-    return IN_READ(store, error,
-                   of_challenge_in(store, challenge, threshold_of(settings), error));
-}
-
-/* ---- Suggestions ------------------------------------------------------------ */
-
-#define SUGGEST_TEXTS_MAX 200
-#define SUGGEST_FLOOR 0.05
-
-typedef struct {
-    double similarity;
-    const char *matched;
-    json_t *item;
-} Suggestion;
-
-static int compare_suggestions(gconstpointer a, gconstpointer b)
-{
-    const Suggestion *x = a, *y = b;
-    if (x->similarity != y->similarity)
-        return x->similarity > y->similarity ? -1 : 1;
-    return g_utf8_collate(json_string_value(json_object_get(x->item, "name")),
-                          json_string_value(json_object_get(y->item, "name")));
-}
-
-/* The features of the challenge's title and of each distinct mention text. */
-static GPtrArray *challenge_features(DefisStore *store, DefisText *text, gint64 challenge,
-                                     const char *title, GError **error)
-{
-    g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
-    g_ptr_array_add(out, defis_text_features(text, title, -1));
-    g_autofree char *ids = g_strdup_printf("[%" G_GINT64_FORMAT "]", challenge);
-    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_SCORE_TEXTS_IDS);
-    defis_stmt_bind_text(stmt, 1, ids, -1);
-    gboolean row = FALSE, ok;
-    while ((ok = defis_stmt_step(stmt, &row, error)) && row && out->len < SUGGEST_TEXTS_MAX)
-        g_ptr_array_add(out, defis_text_features(text, defis_stmt_text(stmt, 1), -1));
-    defis_stmt_reset(stmt);
-    return ok ? g_steal_pointer(&out) : NULL;
-}
-
-/* The best similarity of one of TEXTS to PART; raises *BEST and sets *MATCHED. */
-static void compare_part(DefisText *text, GPtrArray *texts, const char *part, const char *label,
-                         double *best, const char **matched)
-{
-    if (!part || !*part)
-        return;
-    g_autoptr(DefisFeatures) features = defis_text_features(text, part, -1);
-    for (guint i = 0; i < texts->len; i++) {
-        double s = defis_features_similarity(texts->pdata[i], features, NULL);
-        if (s > *best) {
-            *best = s;
-            *matched = label;
-        }
-    }
-}
-
-static json_t *suggest_in(DefisStore *store, gint64 challenge, gint64 limit, GError **error)
-{
-    g_autofree char *title = NULL;
-    if (!challenge_check(store, challenge, FALSE, &title, error))
-        return NULL;
-    g_autoptr(DefisText) text = defis_text_new(NULL, error);
-    if (!text)
-        return NULL;
-    g_autoptr(GPtrArray) texts = challenge_features(store, text, challenge, title, error);
-    if (!texts)
-        return NULL;
-    g_autoptr(GHashTable) linked = g_hash_table_new(g_int64_hash, g_int64_equal);
-    g_autoptr(json_t) links = of_challenge_in(store, challenge, 0, error);
-    if (!links)
-        return NULL;
-    size_t i;
-    json_t *l;
-    g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-    json_array_foreach(links, i, l)
-    {
-        gint64 id = json_integer_value(json_object_get(l, "id"));
-        g_array_append_val(ids, id);
-    }
-    for (guint k = 0; k < ids->len; k++)
-        g_hash_table_add(linked, &g_array_index(ids, gint64, k));
-
-    g_autoptr(GArray) found = g_array_new(FALSE, FALSE, sizeof(Suggestion));
-    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_COMMONS_LIST);
-    gboolean row = FALSE, ok;
-    while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
-        g_auto(Commons) c = {0};
-        commons_read(stmt, &c);
-        if (g_hash_table_contains(linked, &c.id))
-            continue;
-        double best = 0;
-        const char *matched = NULL;
-        compare_part(text, texts, c.name, "name", &best, &matched);
-        compare_part(text, texts, c.description, "description", &best, &matched);
-        compare_part(text, texts, c.keywords, "keywords", &best, &matched);
-        g_auto(GStrv) keywords = g_strsplit(c.keywords ? c.keywords : "", ", ", -1);
-        for (char **k = keywords; *k; k++)
-            compare_part(text, texts, *k, "keywords", &best, &matched);
-        if (best < SUGGEST_FLOOR)
-            continue;
-        Suggestion s = {best, matched,
-                        json_pack("{s:I, s:s, s:s, s:I, s:f, s:s}", "id", (json_int_t)c.id,
-                                  "name", c.name, "stage", c.stage, "users", (json_int_t)c.users,
-                                  "similarity", best, "matched", matched)};
-        g_array_append_val(found, s);
-    }
-    defis_stmt_reset(stmt);
-    g_array_sort(found, compare_suggestions);
-    g_autoptr(json_t) list = json_array();
-    for (guint k = 0; k < found->len; k++) {
-        Suggestion *s = &g_array_index(found, Suggestion, k);
-        if (ok && (gint64)k < limit)
-            json_array_append(list, s->item);
-        json_decref(s->item);
-    }
-    if (!ok)
-        return NULL;
-    return json_pack("{s:{s:I, s:s}, s:O}", "challenge", "id", (json_int_t)challenge, "title",
-                     title, "suggestions", list);
-}
-
-json_t *defis_commons_suggest(DefisStore *store, gint64 challenge, gint64 limit, GError **error)
-{
-    g_return_val_if_fail(store != NULL, NULL);
-    if (limit < 1 || limit > DEFIS_COMMONS_SUGGEST_MAX) {
-        g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_INVALID, "limit: expected 1 to %d",
-                    DEFIS_COMMONS_SUGGEST_MAX);
-        return NULL;
-    }
-    return IN_READ(store, error, suggest_in(store, challenge, limit, error));
-}
-
-/* ---- Links through merges and splits ------------------------------------------ */
-
-static gboolean exec3(DefisStore *store, DefisSql sql, gint64 a, gint64 b, gint64 c,
-                      int params, GError **error)
-{
-    DefisStmt *stmt = defis_store_stmt(store, sql);
-    defis_stmt_bind_int(stmt, 1, a);
-    if (params > 1)
-        defis_stmt_bind_int(stmt, 2, b);
-    if (params > 2)
-        defis_stmt_bind_int(stmt, 3, c);
-    return defis_stmt_exec(stmt, error);
-}
-
-gboolean defis_commons_links_merge(DefisStore *store, gint64 merge_id, gint64 target,
-                                   gint64 source, GError **error)
-{
-    g_return_val_if_fail(store != NULL && defis_store_in_transaction(store), FALSE);
-    g_return_val_if_fail(target != source, FALSE);
-    return exec3(store, DEFIS_SQL_LINK_MERGE_RECORD, merge_id, target, source, 3, error) &&
-           exec3(store, DEFIS_SQL_LINK_MERGE_DROP, target, source, 0, 2, error) &&
-           exec3(store, DEFIS_SQL_LINK_MERGE_MOVE, target, source, 0, 2, error);
-}
-
-gboolean defis_commons_links_unmerge(DefisStore *store, gint64 merge_id, gint64 target,
-                                     gint64 source, GError **error)
-{
-    g_return_val_if_fail(store != NULL && defis_store_in_transaction(store), FALSE);
-    (void)target; /* recorded with the merge */
-    (void)source;
-    return exec3(store, DEFIS_SQL_LINK_UNMERGE_TAKE, merge_id, 0, 0, 1, error) &&
-           exec3(store, DEFIS_SQL_LINK_UNMERGE_RESTORE, merge_id, 0, 0, 1, error) &&
-           exec3(store, DEFIS_SQL_LINK_UNMERGE_FORGET, merge_id, 0, 0, 1, error);
-}
-
-gboolean defis_commons_links_split(DefisStore *store, gint64 from, gint64 to, GError **error)
-{
-    g_return_val_if_fail(store != NULL && defis_store_in_transaction(store), FALSE);
-    return exec3(store, DEFIS_SQL_LINK_SPLIT_COPY, from, to, 0, 2, error);
 }
