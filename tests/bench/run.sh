@@ -265,6 +265,33 @@ section_import() {
     table_row "peak RSS (MiB)" "$ours_mib" "$base_mib" "$rss_ratio" "defis < 64" "$rss_verdict"
 }
 
+# ---- Deduplication quality ---------------------------------------------------
+
+# Clusters the French STS-B sentences and compares with pg_trgm single-link at
+# its best threshold (tests/bench/dedup_eval.c): F1 >= 0.90 and above the baseline.
+section_dedup() {
+    section "deduplication quality (French STS-B, clustering)"
+    cmake --build "$BUILD" --target bench_dedup_eval >/dev/null
+    out=$("$BUILD/bench_dedup_eval" "$SRC/../shared/data/stsb-fr/stsb-fr-train.csv")
+    echo "$out"
+    ours=$(echo "$out" | awk '/^defis \(default settings\)/ {print $(NF-1)}')
+    base=$(echo "$out" | awk '/^pg_trgm/ {print $(NF-1)}')
+    table_head
+    table_row "clustering F1" "$ours" "$base" "$(ratio "$ours" "$base")" "F1 >= 0.90" \
+        "$(verdict "$ours" ">=" 0.90)"
+    table_row "F1 above baseline" "$ours" "$base" - "defis > base" "$(verdict "$ours" ">" "$base")"
+}
+
+# ---- Scoring and the service (their own scripts) ------------------------------
+
+section_score() {
+    sh "$SRC/tests/bench/score.sh" "$BUILD"
+}
+
+section_http() {
+    sh "$SRC/tests/bench/http.sh" "$BUILD"
+}
+
 # ---- Main --------------------------------------------------------------------
 
 main() {
@@ -273,7 +300,10 @@ main() {
     [ -r "$DATA_FILE" ] || die "$DATA_FILE is missing"
     start=$(date +%s)
     build_targets
-    section_import
+    # BENCH_SECTIONS picks sections, e.g. BENCH_SECTIONS="dedup score".
+    for name in ${BENCH_SECTIONS:-import dedup score http}; do
+        "section_$name"
+    done
     printf '\nbench: done in %d s' "$(($(date +%s) - start))"
     if [ "$FAILED" = 1 ]; then
         echo ", some targets missed (FAIL above)"
