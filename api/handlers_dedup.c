@@ -17,8 +17,7 @@
  * new array; NULL with API_ERROR_BAD_REQUEST otherwise. */
 static GArray *body_ids(json_t *value, const char *field, GError **error)
 {
-    if (!json_is_array(value) || json_array_size(value) == 0 ||
-        json_array_size(value) > IDS_MAX) {
+    if (!json_is_array(value) || json_array_size(value) == 0 || json_array_size(value) > IDS_MAX) {
         g_set_error(error, API_ERROR, API_ERROR_BAD_REQUEST,
                     "body: %s: expected an array of 1 to %d ids", field, IDS_MAX);
         return NULL;
@@ -53,8 +52,7 @@ static gboolean body_id(json_int_t value, const char *field, GError **error)
 gboolean api_handle_review(ApiRequest *request, ApiResponse *response, GError **error)
 {
     gint64 limit = 0;
-    if (!api_query_int(request, "limit", REVIEW_LIMIT_DEFAULT, 1, REVIEW_LIMIT_MAX, &limit,
-                       error))
+    if (!api_query_int(request, "limit", REVIEW_LIMIT_DEFAULT, 1, REVIEW_LIMIT_MAX, &limit, error))
         return FALSE;
     json_t *review = defis_dedup_review(api_request_store(request), limit, error);
     if (!review)
@@ -136,16 +134,16 @@ gboolean api_handle_split(ApiRequest *request, ApiResponse *response, GError **e
     g_autofree char *actor = api_request_actor(request);
     if (!api_context_write_begin(request->context, error))
         return FALSE;
-    gint64 created = defis_dedup_split(api_request_store(request),
-                                       &g_array_index(ids, gint64, 0), ids->len, actor, error);
+    gint64 created = defis_dedup_split(api_request_store(request), &g_array_index(ids, gint64, 0),
+                                       ids->len, actor, error);
     api_context_write_end(request->context);
     if (!created)
         return FALSE;
     g_autofree char *location = g_strdup_printf("/v1/challenges/%" G_GINT64_FORMAT, created);
     api_response_header(response, "Location", location);
-    api_response_json(response, 201,
-                      json_pack("{s:I, s:O}", "challenge", (json_int_t)created, "mentions",
-                                mentions));
+    api_response_json(
+        response, 201,
+        json_pack("{s:I, s:O}", "challenge", (json_int_t)created, "mentions", mentions));
     return TRUE;
 }
 
@@ -161,11 +159,10 @@ gboolean api_handle_dedup_rebuild(ApiRequest *request, ApiResponse *response, GE
     api_context_write_end(request->context);
     if (!ok)
         return FALSE;
-    api_response_json(response, 200,
-                      json_pack("{s:I, s:I, s:I, s:I, s:I}", "mentions",
-                                (json_int_t)report.mentions, "locked", (json_int_t)report.locked,
-                                "challenges", (json_int_t)report.challenges, "reused",
-                                (json_int_t)report.reused, "archived",
-                                (json_int_t)report.archived));
+    api_response_json(
+        response, 200,
+        json_pack("{s:I, s:I, s:I, s:I, s:I}", "mentions", (json_int_t)report.mentions, "locked",
+                  (json_int_t)report.locked, "challenges", (json_int_t)report.challenges, "reused",
+                  (json_int_t)report.reused, "archived", (json_int_t)report.archived));
     return TRUE;
 }

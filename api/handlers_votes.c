@@ -32,8 +32,7 @@ gboolean api_handle_votes_add(ApiRequest *request, ApiResponse *response, GError
     g_autofree char *actor = api_request_actor(request);
     if (!api_context_write_begin(request->context, error))
         return FALSE;
-    gint64 id = defis_vote_add(api_request_store(request), network, place, challenge, actor,
-                               error);
+    gint64 id = defis_vote_add(api_request_store(request), network, place, challenge, actor, error);
     api_context_write_end(request->context);
     if (!id)
         return FALSE;

@@ -101,6 +101,7 @@ static void test_routes__errors_map_to_statuses_in_one_place(void **state)
         {api_error_quark, API_ERROR_UNAUTHORIZED, 401},
         {api_error_quark, API_ERROR_NO_ROUTE, 404},
         {api_error_quark, API_ERROR_METHOD, 405},
+        {api_error_quark, API_ERROR_NOT_ACCEPTABLE, 406},
         {api_error_quark, API_ERROR_MEDIA_TYPE, 415},
         {api_error_quark, API_ERROR_TOO_MANY, 429},
         {api_error_quark, API_ERROR_HEADERS_TOO_LARGE, 431},
@@ -304,6 +305,76 @@ static void test_routes__writes_past_the_queue_are_429(void **state)
     api_config_clear(&small);
 }
 
+static void test_routes__accept_and_if_none_match_are_read_from_the_headers(void **state)
+{
+    static const char *const forms[] = {"application/json", "text/csv"};
+    static const struct {
+        const char *accept;
+        gint form; /* -1: 406 */
+    } cases[] = {
+        {NULL, 0},
+        {"", 0},
+        {"text/csv", 1},
+        {"TEXT/CSV; charset=utf-8", 1},
+        {"*/*", 0},
+        {"text/*", 1},
+        {"text/csv;q=0.4, application/json;q=0.5", 0},
+        {"text/csv, application/json", 0},
+        {"application/json;q=0, */*", 1},
+        {"image/png", -1},
+        {"text/csv;q=0", -1},
+        {"text/csv;q=abc, application/json", 0},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GHashTable) headers = g_hash_table_new(g_str_hash, g_str_equal);
+        if (cases[i].accept)
+            g_hash_table_insert(headers, "accept", (gpointer)cases[i].accept);
+        ApiRequest request = {.headers = headers};
+        GError *error = NULL;
+        gint form = api_request_negotiate(&request, forms, 2, &error);
+        if (form != cases[i].form)
+            fail_msg("Accept: %s: got %d, want %d", cases[i].accept, form, cases[i].form);
+        if (form < 0) {
+            assert_true(g_error_matches(error, API_ERROR, API_ERROR_NOT_ACCEPTABLE));
+            ApiErrorStatus mapped;
+            api_error_status(error, &mapped);
+            assert_int_equal(mapped.status, 406);
+        }
+        g_clear_error(&error);
+    }
+    g_autoptr(GHashTable) headers = g_hash_table_new(g_str_hash, g_str_equal);
+    ApiRequest request = {.headers = headers};
+    assert_false(api_request_etag_matches(&request, "\"abc\""));
+    g_hash_table_insert(headers, "if-none-match", "\"x\", W/\"abc\"");
+    assert_true(api_request_etag_matches(&request, "\"abc\""));
+    assert_false(api_request_etag_matches(&request, "\"ab\""));
+    assert_string_equal(api_request_header(&request, "If-None-Match"), "\"x\", W/\"abc\"");
+    ApiRequest bare = {0};
+    assert_null(api_request_header(&bare, "Accept"));
+}
+
+static void test_routes__the_service_reads_its_settings_file_at_start(void **state)
+{
+    g_autofree char *good = test_write_file(dir, "dedup.ini", "[dedup]\nthreshold = 0.5\n", -1);
+    g_autofree char *bad = test_write_file(dir, "bad.ini", "[dedup]\nthreshold = two\n", -1);
+    g_autofree char *with_good =
+        test_write_file(dir, "good-serve.ini", "[service]\nsettings = dedup.ini\n", -1);
+    g_autofree char *with_bad =
+        test_write_file(dir, "bad-serve.ini", "[service]\nsettings = bad.ini\n", -1);
+    ApiConfig c;
+    api_config_init(&c);
+    GError *error = NULL;
+    assert_true(api_config_load(&c, with_good, &error));
+    assert_non_null(c.settings);
+    assert_true(c.settings->dedup.threshold == 0.5);
+    api_config_clear(&c);
+    api_config_init(&c);
+    assert_false(api_config_load(&c, with_bad, &error));
+    assert_true(g_error_matches(error, DEFIS_ERROR, DEFIS_ERROR_INVALID));
+    g_clear_error(&error);
+    api_config_clear(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +386,8 @@ int main(void)
         cmocka_unit_test(test_routes__dispatch_checks_token_role_media_and_query),
         cmocka_unit_test(test_routes__challenges_come_from_the_cache_until_the_data_moves),
         cmocka_unit_test(test_routes__writes_past_the_queue_are_429),
+        cmocka_unit_test(test_routes__accept_and_if_none_match_are_read_from_the_headers),
+        cmocka_unit_test(test_routes__the_service_reads_its_settings_file_at_start),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4,6 +4,8 @@
 #include "helpers.h"
 #include "http_client.h"
 
+#include "api/routes.h"
+
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -125,7 +127,11 @@ static void test_serve__health_openapi_metrics_are_public(void **state)
     assert_int_equal(openapi->status, 200);
     json_t *doc = test_http_json(openapi);
     assert_string_equal(json_string_value(json_object_get(doc, "openapi")), "3.1.0");
-    assert_non_null(json_object_get(json_object_get(doc, "paths"), "/v1/surveys"));
+    for (const char *const *path = (const char *const[]){"/v1/surveys", "/v1/review",
+                                                        "/v1/challenges/{id}/merge",
+                                                        "/v1/votes", "/v1/dedup/rebuild", NULL};
+         *path; path++)
+        assert_non_null(json_object_get(json_object_get(doc, "paths"), *path));
     json_decref(doc);
     g_autoptr(TestHttpResponse) metrics = test_http_request(port, "GET", "/metrics", NULL, NULL,
                                                             NULL, 0);
@@ -133,6 +139,11 @@ static void test_serve__health_openapi_metrics_are_public(void **state)
     assert_non_null(strstr(metrics->body, "defis_http_requests_total{"));
     assert_non_null(strstr(metrics->body, "defis_http_request_duration_seconds_bucket"));
     assert_non_null(strstr(metrics->body, "defis_imports_total"));
+    /* The gauge of open challenges follows the store. */
+    g_autofree char *gauge = g_strdup_printf(
+        "\ndefis_challenges %" G_GINT64_FORMAT "\n",
+        count("SELECT count(*) FROM challenge WHERE state = 'open'"));
+    assert_non_null(strstr(metrics->body, gauge));
 }
 
 static void test_serve__unknown_path_is_json_404(void **state)
@@ -171,47 +182,162 @@ static void test_serve__wrong_method_is_405_with_allow(void **state)
 enum { NONE, REVOKED, NETWORK, LEAD, CAMPAIGN, N_CALLERS };
 #define OK 2 /* any 2xx */
 
+/* What the matrix's paths and bodies name: {key} in a template becomes its value. */
+typedef struct {
+    const char *key;
+    char *value;
+} Fixture;
+
+/* TEMPLATE with every {key} of FIXTURES replaced; {caller} is CALLER. Caller frees. */
+static char *expand(const char *template, const Fixture *fixtures, gsize n, const char *caller)
+{
+    if (!template)
+        return NULL;
+    GString *out = g_string_new(NULL);
+    for (const char *p = template; *p;) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        const char *value = NULL;
+        if (close) {
+            g_autofree char *key = g_strndup(p + 1, (gsize)(close - p - 1));
+            if (strcmp(key, "caller") == 0)
+                value = caller;
+            for (gsize i = 0; !value && i < n; i++)
+                if (strcmp(fixtures[i].key, key) == 0)
+                    value = fixtures[i].value;
+        }
+        if (value) {
+            g_string_append(out, value);
+            p = close + 1;
+        } else {
+            g_string_append_c(out, *p++);
+        }
+    }
+    return g_string_free(out, FALSE);
+}
+
+static char *id_of(const char *sql)
+{
+    return g_strdup_printf("%" G_GINT64_FORMAT, count(sql));
+}
+
+/* Every route of api/routes.c, every kind of caller, cell by cell. A refusal
+ * (401, 403) comes before the handler runs, so a write succeeds once per role
+ * that may make it: the fixtures are made for those calls. */
 static void test_serve__role_matrix(void **state)
 {
-    g_autofree char *network_body = NULL;
-    struct {
-        const char *method, *path, *type;
-        int expect[N_CALLERS]; /* NONE, REVOKED, NETWORK, LEAD, CAMPAIGN */
-    } routes[] = {
-        {"GET", "/v1/health", NULL, {OK, OK, OK, OK, OK}},
-        {"GET", "/openapi.json", NULL, {OK, OK, OK, OK, OK}},
-        {"GET", "/metrics", NULL, {OK, OK, OK, OK, OK}},
-        {"GET", "/v1/networks", NULL, {401, 401, OK, OK, OK}},
-        {"POST", "/v1/networks", "application/json", {401, 401, 403, OK, 403}},
-        {"POST", "/v1/surveys?network=Occitanie", "text/csv", {401, 401, OK, OK, 403}},
-        {"GET", "/v1/challenges?limit=5", NULL, {401, 401, OK, OK, OK}},
-        {"GET", "/v1/mentions?limit=5", NULL, {401, 401, 403, OK, 403}},
-        {"GET", "/v1/tokens", NULL, {401, 401, 403, OK, 403}},
-        {"POST", "/v1/tokens", "application/json", {401, 401, 403, OK, 403}},
-        {"DELETE", "/v1/tokens/{spare}", NULL, {401, 401, 403, OK, 403}},
+    /* Challenges to steer, apart from the rest of the data (distinct wordings). */
+    g_autofree char *csv = test_write_file(dir, "matrix.csv",
+                                           "place,challenge\n"
+                                           "Matrice A,Construire un four à pain collectif\n"
+                                           "Matrice B,Construire un four à pain collectif\n"
+                                           "Matrice C,Organiser une bourse aux semences\n"
+                                           "Matrice D,Apprendre la soudure aux bénévoles\n"
+                                           "Matrice E,Traduire les statuts en breton\n"
+                                           "Matrice F,Installer des panneaux solaires\n",
+                                           -1);
+    assert_int_equal(test_defis(db, NULL, NULL, "import", "--network", "Occitanie", csv, NULL), 0);
+#define CHALLENGE_OF(text) "SELECT challenge_id FROM mention WHERE text = '" text "' LIMIT 1"
+    Fixture fixtures[] = {
+        {"oven", id_of(CHALLENGE_OF("Construire un four à pain collectif"))},
+        {"oven_mention",
+         id_of("SELECT min(id) FROM mention WHERE text = 'Construire un four à pain collectif'")},
+        {"seeds", id_of(CHALLENGE_OF("Organiser une bourse aux semences"))},
+        {"welding", id_of(CHALLENGE_OF("Apprendre la soudure aux bénévoles"))},
+        {"breton", id_of(CHALLENGE_OF("Traduire les statuts en breton"))},
+        {"solar", id_of(CHALLENGE_OF("Installer des panneaux solaires"))},
+        {"shortlist", NULL}, /* set once the matrix has frozen one */
+        {"spare", g_strdup(spare_ids[0])}, /* a token only the lead's call revokes */
     };
+#undef CHALLENGE_OF
+    const gsize n_fixtures = G_N_ELEMENTS(fixtures);
+    /* Five challenges, one of them with two mentions. */
+    for (gsize i = 0; i < 6; i++)
+        for (gsize j = i + 1; j < 6; j++)
+            if (i != 1 && j != 1)
+                assert_string_not_equal(fixtures[i].value, fixtures[j].value);
+    static const struct {
+        const char *method, *pattern; /* as in api_routes */
+        const char *path, *type, *body; /* templates; path NULL: the pattern */
+        int expect[N_CALLERS];          /* NONE, REVOKED, NETWORK, LEAD, CAMPAIGN */
+    } routes[] = {
+#define J "application/json"
+        {"GET", "/v1/health", NULL, NULL, NULL, {OK, OK, OK, OK, OK}},
+        {"GET", "/openapi.json", NULL, NULL, NULL, {OK, OK, OK, OK, OK}},
+        {"GET", "/metrics", NULL, NULL, NULL, {OK, OK, OK, OK, OK}},
+        {"GET", "/v1/networks", NULL, NULL, NULL, {401, 401, OK, OK, OK}},
+        {"POST", "/v1/networks", NULL, J, "{\"name\": \"Réseau {caller}\"}",
+         {401, 401, 403, OK, 403}},
+        {"POST", "/v1/surveys", "/v1/surveys?network=Occitanie", "text/csv", NULL,
+         {401, 401, OK, OK, 403}},
+        {"GET", "/v1/challenges", "/v1/challenges?limit=5", NULL, NULL, {401, 401, OK, OK, OK}},
+        {"GET", "/v1/challenges/{id}", "/v1/challenges/{oven}", NULL, NULL,
+         {401, 401, OK, OK, OK}},
+        {"GET", "/v1/mentions", "/v1/mentions?limit=5", NULL, NULL, {401, 401, 403, OK, 403}},
+        {"GET", "/v1/tokens", NULL, NULL, NULL, {401, 401, 403, OK, 403}},
+        {"POST", "/v1/tokens", NULL, J, "{\"role\": \"campaign\", \"label\": \"matrix\"}",
+         {401, 401, 403, OK, 403}},
+        {"DELETE", "/v1/tokens/{id}", "/v1/tokens/{spare}", NULL, NULL,
+         {401, 401, 403, OK, 403}},
+        {"GET", "/v1/commons", NULL, NULL, NULL, {401, 401, OK, OK, OK}},
+        {"POST", "/v1/commons", NULL, J, "{\"name\": \"Matrice\", \"stage\": \"prototype\"}",
+         {401, 401, 403, OK, 403}},
+        {"GET", "/v1/commons/{key}", "/v1/commons/Matrice", NULL, NULL, {401, 401, OK, OK, OK}},
+        {"PATCH", "/v1/commons/{key}", "/v1/commons/Matrice", J, "{\"users\": 5}",
+         {401, 401, 403, OK, 403}},
+        {"POST", "/v1/commons/{key}/stage", "/v1/commons/Matrice/stage", J,
+         "{\"stage\": \"stable\", \"note\": \"matrix\"}", {401, 401, 403, OK, 403}},
+        {"POST", "/v1/challenges/{id}/commons", "/v1/challenges/{oven}/commons", J,
+         "{\"commons\": \"Matrice\"}", {401, 401, 403, OK, 403}},
+        {"GET", "/v1/challenges/{id}/commons", "/v1/challenges/{oven}/commons", NULL, NULL,
+         {401, 401, OK, OK, OK}},
+        {"DELETE", "/v1/challenges/{id}/commons/{key}", "/v1/challenges/{oven}/commons/Matrice",
+         NULL, NULL, {401, 401, 403, OK, 403}},
+        {"GET", "/v1/challenges/{id}/suggestions", "/v1/challenges/{oven}/suggestions", NULL,
+         NULL, {401, 401, OK, OK, OK}},
+        {"POST", "/v1/shortlists", NULL, J, "{\"name\": \"matrix {caller}\"}",
+         {401, 401, 403, OK, OK}},
+        {"GET", "/v1/shortlists", NULL, NULL, NULL, {401, 401, OK, OK, OK}},
+        {"GET", "/v1/shortlists/{id}", "/v1/shortlists/{shortlist}", NULL, NULL,
+         {401, 401, OK, OK, OK}},
+        {"GET", "/v1/shortlists/{a}/diff/{b}", "/v1/shortlists/{shortlist}/diff/{shortlist}",
+         NULL, NULL, {401, 401, OK, OK, OK}},
+        {"GET", "/v1/journal", "/v1/journal?limit=5", NULL, NULL, {401, 401, 403, OK, 403}},
+        {"GET", "/v1/review", "/v1/review?limit=5", NULL, NULL, {401, 401, 403, OK, 403}},
+        {"POST", "/v1/review/dismiss", NULL, J, "{\"a\": {breton}, \"b\": {solar}}",
+         {401, 401, 403, OK, 403}},
+        {"POST", "/v1/challenges/{id}/merge", "/v1/challenges/{seeds}/merge", J,
+         "{\"sources\": [{welding}]}", {401, 401, 403, OK, 403}},
+        {"POST", "/v1/challenges/{id}/unmerge", "/v1/challenges/{welding}/unmerge", NULL, NULL,
+         {401, 401, 403, OK, 403}},
+        {"POST", "/v1/mentions/split", NULL, J, "{\"mentions\": [{oven_mention}]}",
+         {401, 401, 403, OK, 403}},
+        {"POST", "/v1/votes", NULL, J,
+         "{\"challenge\": {breton}, \"place\": \"Vote {caller}\", \"network\": \"Occitanie\"}",
+         {401, 401, OK, OK, 403}},
+        {"POST", "/v1/rescore", NULL, NULL, NULL, {401, 401, 403, OK, 403}},
+        {"POST", "/v1/dedup/rebuild", NULL, NULL, NULL, {401, 401, 403, OK, 403}},
+#undef J
+    };
+    /* The matrix covers the whole table. */
+    for (gsize r = 0; r < api_routes_count; r++) {
+        gboolean found = FALSE;
+        for (gsize i = 0; i < G_N_ELEMENTS(routes); i++)
+            found |= strcmp(routes[i].method, api_routes[r].method) == 0 &&
+                     strcmp(routes[i].pattern, api_routes[r].pattern) == 0;
+        if (!found)
+            fail_msg("%s %s is missing from the role matrix", api_routes[r].method,
+                     api_routes[r].pattern);
+    }
     const char *tokens[N_CALLERS] = {NULL, revoked, net_a, lead, campaign};
     static const char *const names[N_CALLERS] = {"none", "revoked", "network", "lead",
                                                  "campaign"};
-    int spare = 0;
     for (gsize i = 0; i < G_N_ELEMENTS(routes); i++) {
         for (int c = 0; c < N_CALLERS; c++) {
-            g_autofree char *path = NULL;
-            if (strstr(routes[i].path, "{spare}")) {
-                g_assert(spare < 3);
-                /* Only the lead's call succeeds: give each call the next spare token. */
-                path = g_strdup_printf("/v1/tokens/%s", spare_ids[c == LEAD ? spare++ : 0]);
-            } else {
-                path = g_strdup(routes[i].path);
-            }
-            g_autofree char *body = NULL;
-            if (g_strcmp0(routes[i].path, "/v1/networks") == 0)
-                body = g_strdup_printf("{\"name\": \"Réseau %s\"}", names[c]);
-            else if (g_str_has_prefix(routes[i].path, "/v1/surveys"))
-                body = survey_csv(names[c], 5);
-            else if (g_strcmp0(routes[i].path, "/v1/tokens") == 0 &&
-                     g_strcmp0(routes[i].method, "POST") == 0)
-                body = g_strdup("{\"role\": \"campaign\", \"label\": \"matrix\"}");
+            g_autofree char *path = expand(routes[i].path ? routes[i].path : routes[i].pattern,
+                                           fixtures, n_fixtures, names[c]);
+            g_autofree char *body = g_str_has_prefix(routes[i].pattern, "/v1/surveys")
+                                        ? survey_csv(names[c], 5)
+                                        : expand(routes[i].body, fixtures, n_fixtures, names[c]);
             g_autoptr(TestHttpResponse) r = test_http_request(
                 port, routes[i].method, path, tokens[c], routes[i].type, body, -1);
             int want = routes[i].expect[c];
@@ -222,9 +348,14 @@ static void test_serve__role_matrix(void **state)
                          r->status, want == OK ? 200 : want, r->body);
             if (r->status == 401)
                 assert_non_null(test_http_header(r, "www-authenticate"));
+            if (g_strcmp0(routes[i].pattern, "/v1/shortlists") == 0 && r->status == 201) {
+                g_free(fixtures[n_fixtures - 2].value);
+                fixtures[n_fixtures - 2].value = id_of("SELECT max(id) FROM shortlist");
+            }
         }
     }
-    (void)network_body;
+    for (gsize i = 0; i < n_fixtures; i++)
+        g_free(fixtures[i].value);
 }
 
 static void test_serve__network_token_cannot_write_for_another_network(void **state)
