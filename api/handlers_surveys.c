@@ -63,6 +63,8 @@ gboolean api_handle_surveys_upload(ApiRequest *request, ApiResponse *response, G
     options.limits.max_file_size = config->max_body;
     options.limits.max_rows = config->max_rows;
     options.limits.max_field = config->max_field;
+    if (config->settings)
+        options.dedup = &config->settings->dedup;
 
     g_autoptr(GBytes) body = request->body ? g_bytes_ref(request->body) : g_bytes_new(NULL, 0);
     SurveyReport report = {0};
