@@ -42,8 +42,8 @@ int api_cli_usage(const char *command, const char *format, ...)
     return API_EXIT_USAGE;
 }
 
-GOptionContext *api_cli_context(const char *command, const char *parameters,
-                                const char *summary, const GOptionEntry *entries)
+GOptionContext *api_cli_context(const char *command, const char *parameters, const char *summary,
+                                const GOptionEntry *entries)
 {
     GOptionContext *context = g_option_context_new(parameters);
     g_option_context_set_summary(context, summary);
@@ -52,15 +52,22 @@ GOptionContext *api_cli_context(const char *command, const char *parameters,
     return context;
 }
 
-gboolean api_cli_format(const char *name, unsigned allowed, ApiFormat *format)
+gboolean api_cli_format(const char *command, const char *name, unsigned allowed, ApiFormat *format)
 {
     static const char *const names[] = {"table", "json", "csv"};
+    if (!name)
+        return TRUE;
+    g_autoptr(GString) known = g_string_new(NULL);
     for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
-        if ((allowed & (1u << i)) && g_strcmp0(name, names[i]) == 0) {
+        if (!(allowed & (1u << i)))
+            continue;
+        if (strcmp(name, names[i]) == 0) {
             *format = (ApiFormat)i;
             return TRUE;
         }
+        g_string_append_printf(known, "%s%s", known->len ? ", " : "", names[i]);
     }
+    api_cli_usage(command, "unknown format \"%s\": use %s", name, known->str);
     return FALSE;
 }
 

@@ -40,13 +40,19 @@ gboolean api_cli_parse(GOptionContext *context, int *argc, char ***argv);
 int api_cli_usage(const char *command, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
 /* A new option context for COMMAND, with PARAMETERS ("NAME…") and a SUMMARY. */
-GOptionContext *api_cli_context(const char *command, const char *parameters,
-                                const char *summary, const GOptionEntry *entries);
+GOptionContext *api_cli_context(const char *command, const char *parameters, const char *summary,
+                                const GOptionEntry *entries);
 
-/* Output formats. */
+/* Output formats, and the sets of them a command accepts. */
 typedef enum { API_FORMAT_TABLE, API_FORMAT_JSON, API_FORMAT_CSV } ApiFormat;
-/* Parses NAME among the formats ALLOWED (a mask of 1 << ApiFormat); FALSE on others. */
-gboolean api_cli_format(const char *name, unsigned allowed, ApiFormat *format);
+#define API_FORMATS_TABLE_JSON (1u << API_FORMAT_TABLE | 1u << API_FORMAT_JSON)
+#define API_FORMATS_JSON_CSV (1u << API_FORMAT_JSON | 1u << API_FORMAT_CSV)
+#define API_FORMATS_ALL (1u << API_FORMAT_TABLE | 1u << API_FORMAT_JSON | 1u << API_FORMAT_CSV)
+
+/* Sets *FORMAT from the --format NAME of COMMAND, among ALLOWED (a mask of
+ * 1 << ApiFormat); NAME NULL keeps *FORMAT. On any other name prints a usage
+ * error listing the allowed ones and returns FALSE: exit with API_EXIT_USAGE. */
+gboolean api_cli_format(const char *command, const char *name, unsigned allowed, ApiFormat *format);
 
 /* Appends TEXT as one CSV field (quoted when needed, RFC 4180). */
 void api_csv_field(GString *out, const char *text);

@@ -23,8 +23,8 @@ static void print_table(json_t *page)
                " %8" JSON_INTEGER_FORMAT " %6" JSON_INTEGER_FORMAT " %8" JSON_INTEGER_FORMAT
                "  %s\n",
                INT(c, "rank"), INT(c, "id"), json_real_value(json_object_get(c, "score")),
-               INT(c, "votes"), INT(reach, "networks"), INT(reach, "places"),
-               INT(reach, "people"), title);
+               INT(c, "votes"), INT(reach, "networks"), INT(reach, "places"), INT(reach, "people"),
+               title);
     }
     if (json_array_size(list) == 0)
         printf("(no challenge here: import surveys with `defis import`, or widen the filters)\n");
@@ -54,8 +54,8 @@ static void print_csv(json_t *page)
                                ",%s,%" JSON_INTEGER_FORMAT ",%" JSON_INTEGER_FORMAT
                                ",%" JSON_INTEGER_FORMAT ",%" JSON_INTEGER_FORMAT
                                ",%" JSON_INTEGER_FORMAT ",",
-                               score, INT(c, "votes"), INT(reach, "networks"),
-                               INT(reach, "places"), INT(reach, "people"), INT(c, "mentions"));
+                               score, INT(c, "votes"), INT(reach, "networks"), INT(reach, "places"),
+                               INT(reach, "people"), INT(c, "mentions"));
         g_autoptr(GString) themes = g_string_new(NULL);
         size_t j;
         json_t *t;
@@ -77,8 +77,7 @@ int api_cli_challenges(ApiCli *cli, int argc, char **argv)
         {"limit", 'l', 0, G_OPTION_ARG_INT64, &limit, "Challenges per page (default 20)", "N"},
         {"after", 0, 0, G_OPTION_ARG_STRING, &after,
          "Start after this cursor (the \"next\" of the previous page)", "CURSOR"},
-        {"theme", 't', 0, G_OPTION_ARG_STRING, &theme, "Only challenges with this theme",
-         "THEME"},
+        {"theme", 't', 0, G_OPTION_ARG_STRING, &theme, "Only challenges with this theme", "THEME"},
         {"network", 'n', 0, G_OPTION_ARG_STRING, &network,
          "Only challenges supported in this network", "NAME"},
         {"region", 'r', 0, G_OPTION_ARG_STRING, &region,
@@ -111,9 +110,8 @@ int api_cli_challenges(ApiCli *cli, int argc, char **argv)
     if (limit < 1 || limit > DEFIS_RANK_LIMIT_MAX)
         return api_cli_usage("challenges", "--limit must be from 1 to %d", DEFIS_RANK_LIMIT_MAX);
     ApiFormat format = API_FORMAT_TABLE;
-    if (format_name && !api_cli_format(format_name, 7, &format))
-        return api_cli_usage("challenges", "unknown format \"%s\": use table, json or csv",
-                             format_name);
+    if (!api_cli_format("challenges", format_name, API_FORMATS_ALL, &format))
+        return API_EXIT_USAGE;
     GError *error = NULL;
     g_autoptr(DefisScoreSettings) settings = NULL;
     if (config && !(settings = defis_settings_load(config, &error)))

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* cli_commons.c - `defis commons add|update|stage|list|show|export|import`: the catalogue of commons. */
+/* cli_commons.c - `defis commons add|update|stage|list|show|export|import`: the catalogue of
+ * commons. */
 #include <stdio.h>
 #include <string.h>
 
@@ -57,8 +58,8 @@ static int edit(ApiCli *cli, int argc, char **argv, gboolean adding)
         {"stage", 's', 0, G_OPTION_ARG_STRING, &o.stage,
          "idea, prototype, stable or dormant (required to add)", "STAGE"},
         {"url", 'u', 0, G_OPTION_ARG_STRING, &o.url, "Its web address (\"\" clears it)", "URL"},
-        {"description", 'd', 0, G_OPTION_ARG_STRING, &o.description,
-         "What it is (\"\" clears it)", "TEXT"},
+        {"description", 'd', 0, G_OPTION_ARG_STRING, &o.description, "What it is (\"\" clears it)",
+         "TEXT"},
         {"keywords", 'k', 0, G_OPTION_ARG_STRING, &o.keywords,
          "Keywords, separated by commas (\"\" clears them)", "K1,K2"},
         {"users", 0, 0, G_OPTION_ARG_INT64, &o.users, "How many places use it", "N"},
@@ -95,8 +96,8 @@ static int edit(ApiCli *cli, int argc, char **argv, gboolean adding)
         gint64 id = defis_commons_add(store, &f, cli->actor, &error);
         if (!id)
             return api_cli_fail(error);
-        printf("commons %" G_GINT64_FORMAT " \"%s\" added at stage %s\n", id,
-               g_strstrip(argv[1]), o.stage);
+        printf("commons %" G_GINT64_FORMAT " \"%s\" added at stage %s\n", id, g_strstrip(argv[1]),
+               o.stage);
     } else {
         if (!defis_commons_update(store, argv[1], &f, cli->actor, &error))
             return api_cli_fail(error);
@@ -109,13 +110,13 @@ static int commons_stage(ApiCli *cli, int argc, char **argv)
 {
     g_autofree char *note = NULL;
     const GOptionEntry entries[] = {
-        {"note", 'n', 0, G_OPTION_ARG_STRING, &note,
-         "Why (required to move back, or to dormant)", "TEXT"},
+        {"note", 'n', 0, G_OPTION_ARG_STRING, &note, "Why (required to move back, or to dormant)",
+         "TEXT"},
         {NULL},
     };
-    g_autoptr(GOptionContext) context = api_cli_context(
-        "commons stage", "NAME STAGE", "Move a commons to another stage of its lifecycle.",
-        entries);
+    g_autoptr(GOptionContext) context =
+        api_cli_context("commons stage", "NAME STAGE",
+                        "Move a commons to another stage of its lifecycle.", entries);
     g_option_context_set_description(
         context, "The lifecycle runs idea -> prototype -> stable; dormant is out of it.\n"
                  "A move back (stable -> prototype, -> idea) or to dormant needs --note;\n"
@@ -189,8 +190,7 @@ static int commons_list(ApiCli *cli, int argc, char **argv)
 {
     g_autofree char *format_name = NULL, *stage = NULL, *config = NULL;
     const GOptionEntry entries[] = {
-        {"stage", 's', 0, G_OPTION_ARG_STRING, &stage, "Only the commons at this stage",
-         "STAGE"},
+        {"stage", 's', 0, G_OPTION_ARG_STRING, &stage, "Only the commons at this stage", "STAGE"},
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
          "Settings file whose [commons] recognised_users sets who is recognised", "FILE"},
         {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "table (default), json or csv",
@@ -207,9 +207,8 @@ static int commons_list(ApiCli *cli, int argc, char **argv)
     if (argc != 1)
         return api_cli_usage("commons list", "no arguments expected");
     ApiFormat format = API_FORMAT_TABLE;
-    if (format_name && !api_cli_format(format_name, 7, &format))
-        return api_cli_usage("commons list", "unknown format \"%s\": use table, json or csv",
-                             format_name);
+    if (!api_cli_format("commons list", format_name, API_FORMATS_ALL, &format))
+        return API_EXIT_USAGE;
     g_autoptr(DefisScoreSettings) settings = NULL;
     int status = 0;
     if (!load_settings(config, &settings, &status))
@@ -236,8 +235,8 @@ static void print_show(json_t *c)
 {
     printf("Commons %" JSON_INTEGER_FORMAT ": %s\n", INT(c, "id"), TEXT(c, "name"));
     printf("stage: %s\n", TEXT(c, "stage"));
-    printf("status: %s (%" JSON_INTEGER_FORMAT " places use it; recognised from %" JSON_INTEGER_FORMAT
-           ")\n",
+    printf("status: %s (%" JSON_INTEGER_FORMAT
+           " places use it; recognised from %" JSON_INTEGER_FORMAT ")\n",
            TEXT(c, "status"), INT(c, "users"), INT(c, "recognised_users"));
     if (TEXT(c, "url"))
         printf("url: %s\n", TEXT(c, "url"));
@@ -281,8 +280,7 @@ static int commons_show(ApiCli *cli, int argc, char **argv)
     const GOptionEntry entries[] = {
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
          "Settings file whose [commons] recognised_users sets who is recognised", "FILE"},
-        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default) or json",
-         "FORMAT"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default) or json", "FORMAT"},
         {NULL},
     };
     g_autoptr(GOptionContext) context = api_cli_context(
@@ -321,8 +319,7 @@ static int commons_export(ApiCli *cli, int argc, char **argv)
 {
     g_autofree char *format_name = NULL;
     const GOptionEntry entries[] = {
-        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "json (default) or csv",
-         "FORMAT"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "json (default) or csv", "FORMAT"},
         {NULL},
     };
     g_autoptr(GOptionContext) context = api_cli_context(
@@ -334,10 +331,8 @@ static int commons_export(ApiCli *cli, int argc, char **argv)
     if (argc != 1)
         return api_cli_usage("commons export", "no arguments expected");
     ApiFormat format = API_FORMAT_JSON;
-    if (format_name && !api_cli_format(format_name, 1u << API_FORMAT_JSON | 1u << API_FORMAT_CSV,
-                                       &format))
-        return api_cli_usage("commons export", "unknown format \"%s\": use json or csv",
-                             format_name);
+    if (!api_cli_format("commons export", format_name, API_FORMATS_JSON_CSV, &format))
+        return API_EXIT_USAGE;
     g_autoptr(DefisStore) store = api_cli_open(cli);
     if (!store)
         return API_EXIT_FAIL;
@@ -368,13 +363,12 @@ static int commons_import(ApiCli *cli, int argc, char **argv)
         "commons import", "FILE",
         "Import a catalogue of commons (JSON or CSV), whole or not at all.", entries);
     g_option_context_set_description(
-        context,
-        "Rows are matched on names: a new name is added, a known one updated; a row\n"
-        "that changes nothing writes nothing, so importing the same file twice is a\n"
-        "no-op. An absent column (or JSON field) leaves a field as it is; an empty\n"
-        "cell (or null) clears it. A stage moved back needs a `note` column.\n"
-        "Problems are listed as FILE:LINE:COLUMN: FIELD: message (CSV) or\n"
-        "FILE: commons[I].FIELD: message (JSON), and nothing is written.");
+        context, "Rows are matched on names: a new name is added, a known one updated; a row\n"
+                 "that changes nothing writes nothing, so importing the same file twice is a\n"
+                 "no-op. An absent column (or JSON field) leaves a field as it is; an empty\n"
+                 "cell (or null) clears it. A stage moved back needs a `note` column.\n"
+                 "Problems are listed as FILE:LINE:COLUMN: FIELD: message (CSV) or\n"
+                 "FILE: commons[I].FIELD: message (JSON), and nothing is written.");
     if (!api_cli_parse(context, &argc, &argv))
         return API_EXIT_USAGE;
     if (argc != 2)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* cli_dedup.c - `defis dedup`, `review`, `merge`, `unmerge`, `split`: the lead's hand on the grouping. */
+/* cli_dedup.c - `defis dedup`, `review`, `merge`, `unmerge`, `split`: the lead's hand on the
+ * grouping. */
 #include <stdio.h>
 #include <string.h>
 
@@ -74,8 +75,7 @@ int api_cli_review(ApiCli *cli, int argc, char **argv)
     g_autofree char *format_name = NULL;
     const GOptionEntry entries[] = {
         {"limit", 'l', 0, G_OPTION_ARG_INT64, &limit, "How many pairs (default 20)", "N"},
-        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "table (default) or json",
-         "FORMAT"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "table (default) or json", "FORMAT"},
         {"dismiss", 0, 0, G_OPTION_ARG_NONE, &dismiss,
          "Record that challenges A and B are different: the pair leaves the queue", NULL},
         {NULL},
@@ -100,8 +100,7 @@ int api_cli_review(ApiCli *cli, int argc, char **argv)
         gint64 a = g_array_index(ids, gint64, 0), b = g_array_index(ids, gint64, 1);
         if (!defis_dedup_dismiss(store, a, b, cli->actor, &error))
             return api_cli_fail(error);
-        printf("challenges %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT
-               " recorded as different\n",
+        printf("challenges %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT " recorded as different\n",
                a, b);
         return API_EXIT_OK;
     }
@@ -110,9 +109,8 @@ int api_cli_review(ApiCli *cli, int argc, char **argv)
     if (limit < 1 || limit > 10000)
         return api_cli_usage("review", "--limit must be from 1 to 10000");
     ApiFormat format = API_FORMAT_TABLE;
-    if (format_name && !api_cli_format(format_name, 1u << API_FORMAT_TABLE | 1u << API_FORMAT_JSON,
-                                       &format))
-        return api_cli_usage("review", "unknown format \"%s\": use table or json", format_name);
+    if (!api_cli_format("review", format_name, API_FORMATS_TABLE_JSON, &format))
+        return API_EXIT_USAGE;
     g_autoptr(DefisStore) store = api_cli_open(cli);
     if (!store)
         return API_EXIT_FAIL;
@@ -164,8 +162,8 @@ int api_cli_merge(ApiCli *cli, int argc, char **argv)
         return API_EXIT_FAIL;
     GError *error = NULL;
     gint64 target = g_array_index(ids, gint64, 0);
-    g_autoptr(json_t) merges = defis_dedup_merge(
-        store, target, &g_array_index(ids, gint64, 1), ids->len - 1, cli->actor, &error);
+    g_autoptr(json_t) merges = defis_dedup_merge(store, target, &g_array_index(ids, gint64, 1),
+                                                 ids->len - 1, cli->actor, &error);
     if (!merges)
         return api_cli_fail(error);
     for (guint i = 1; i < ids->len; i++)

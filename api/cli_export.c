@@ -39,10 +39,10 @@ static gboolean write_mention(const DefisMentionOut *m, gpointer data, GError **
                                m->line);
     } else {
         g_autoptr(json_t) item = json_pack(
-            "{s:I, s:s, s:s, s:s, s:I, s:s?, s:I, s:I, s:I}", "mention_id", (json_int_t)m->id, "network", m->network,
-            "place", m->place, "text", m->text, "challenge_id", (json_int_t)m->challenge_id,
-            "theme", m->theme, "survey_id", (json_int_t)m->survey_id, "line",
-            (json_int_t)m->line, "importance", (json_int_t)m->importance);
+            "{s:I, s:s, s:s, s:s, s:I, s:s?, s:I, s:I, s:I}", "mention_id", (json_int_t)m->id,
+            "network", m->network, "place", m->place, "text", m->text, "challenge_id",
+            (json_int_t)m->challenge_id, "theme", m->theme, "survey_id", (json_int_t)m->survey_id,
+            "line", (json_int_t)m->line, "importance", (json_int_t)m->importance);
         if (!m->importance)
             json_object_set_new(item, "importance", json_null());
         json_object_set_new(item, "members",
@@ -73,10 +73,9 @@ int api_cli_export(ApiCli *cli, int argc, char **argv)
     if (argc != 2 || strcmp(argv[1], "mentions") != 0)
         return api_cli_usage("export", "expected `export mentions`");
     Export ex = {.format = API_FORMAT_CSV, .line = g_string_new(NULL), .first = TRUE};
-    if (format_name &&
-        !api_cli_format(format_name, 1u << API_FORMAT_CSV | 1u << API_FORMAT_JSON, &ex.format)) {
+    if (!api_cli_format("export", format_name, API_FORMATS_JSON_CSV, &ex.format)) {
         g_string_free(ex.line, TRUE);
-        return api_cli_usage("export", "unknown format \"%s\": use csv or json", format_name);
+        return API_EXIT_USAGE;
     }
     g_autoptr(DefisStore) store = api_cli_open(cli);
     if (!store) {

@@ -150,8 +150,8 @@ static void print_dry_run(const SurveyReport *r)
 static void print_report(const SurveyReport *r)
 {
     if (r->duplicate) {
-        printf("%s: already imported as survey %" G_GINT64_FORMAT
-               " (same bytes, %" G_GINT64_FORMAT " mentions): nothing to do\n",
+        printf("%s: already imported as survey %" G_GINT64_FORMAT " (same bytes, %" G_GINT64_FORMAT
+               " mentions): nothing to do\n",
                r->file, r->survey_id, r->mentions);
         return;
     }
@@ -180,8 +180,7 @@ int api_cli_import(ApiCli *cli, int argc, char **argv)
     gboolean json = FALSE, dry_run = FALSE;
     g_autofree char *config = NULL;
     const GOptionEntry entries[] = {
-        {"network", 'n', 0, G_OPTION_ARG_STRING, &network, "Network the surveys belong to",
-         "NAME"},
+        {"network", 'n', 0, G_OPTION_ARG_STRING, &network, "Network the surveys belong to", "NAME"},
         {"format", 'f', 0, G_OPTION_ARG_STRING, &format,
          "csv or json (default: from the file name, then its content)", "FORMAT"},
         {"title", 't', 0, G_OPTION_ARG_STRING, &title,

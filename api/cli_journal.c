@@ -18,10 +18,9 @@ int api_cli_journal(ApiCli *cli, int argc, char **argv)
         {"action", 'a', 0, G_OPTION_ARG_STRING, &action,
          "One action (link.add) or a family (commons)", "ACTION"},
         {"limit", 'l', 0, G_OPTION_ARG_INT64, &limit, "How many entries (default 50)", "N"},
-        {"before", 0, 0, G_OPTION_ARG_INT64, &before,
-         "Entries older than this id (the next page)", "ID"},
-        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "table (default) or json",
-         "FORMAT"},
+        {"before", 0, 0, G_OPTION_ARG_INT64, &before, "Entries older than this id (the next page)",
+         "ID"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "table (default) or json", "FORMAT"},
         {NULL},
     };
     g_autoptr(GOptionContext) context = api_cli_context(
@@ -36,9 +35,8 @@ int api_cli_journal(ApiCli *cli, int argc, char **argv)
     if (limit < 1 || limit > DEFIS_JOURNAL_LIMIT_MAX)
         return api_cli_usage("journal", "--limit must be from 1 to %d", DEFIS_JOURNAL_LIMIT_MAX);
     ApiFormat format = API_FORMAT_TABLE;
-    if (format_name && !api_cli_format(format_name, 1u << API_FORMAT_TABLE | 1u << API_FORMAT_JSON,
-                                       &format))
-        return api_cli_usage("journal", "unknown format \"%s\": use table or json", format_name);
+    if (!api_cli_format("journal", format_name, API_FORMATS_TABLE_JSON, &format))
+        return API_EXIT_USAGE;
     g_autoptr(DefisStore) store = api_cli_open(cli);
     if (!store)
         return API_EXIT_FAIL;

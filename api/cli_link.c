@@ -23,11 +23,11 @@ static int link_or_unlink(ApiCli *cli, int argc, char **argv, gboolean linking)
          "Why this commons could answer the challenge", "TEXT"},
         {NULL},
     };
-    g_autoptr(GOptionContext) context = api_cli_context(
-        command, "CHALLENGE_ID COMMONS",
-        linking ? "Link a challenge to a commons that could answer it (journaled)."
-                : "Remove the link between a challenge and a commons (journaled).",
-        entries);
+    g_autoptr(GOptionContext) context =
+        api_cli_context(command, "CHALLENGE_ID COMMONS",
+                        linking ? "Link a challenge to a commons that could answer it (journaled)."
+                                : "Remove the link between a challenge and a commons (journaled).",
+                        entries);
     if (!api_cli_parse(context, &argc, &argv))
         return API_EXIT_USAGE;
     gint64 id = 0;
@@ -61,8 +61,7 @@ int api_cli_suggest(ApiCli *cli, int argc, char **argv)
     g_autofree char *format_name = NULL;
     const GOptionEntry entries[] = {
         {"limit", 'l', 0, G_OPTION_ARG_INT64, &limit, "How many suggestions (default 5)", "N"},
-        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "table (default) or json",
-         "FORMAT"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "table (default) or json", "FORMAT"},
         {NULL},
     };
     g_autoptr(GOptionContext) context = api_cli_context(
@@ -77,12 +76,10 @@ int api_cli_suggest(ApiCli *cli, int argc, char **argv)
     if (argc != 2 || !parse_id(argv[1], &id))
         return api_cli_usage("suggest", "give exactly one CHALLENGE_ID");
     if (limit < 1 || limit > DEFIS_COMMONS_SUGGEST_MAX)
-        return api_cli_usage("suggest", "--limit must be from 1 to %d",
-                             DEFIS_COMMONS_SUGGEST_MAX);
+        return api_cli_usage("suggest", "--limit must be from 1 to %d", DEFIS_COMMONS_SUGGEST_MAX);
     ApiFormat format = API_FORMAT_TABLE;
-    if (format_name && !api_cli_format(format_name, 1u << API_FORMAT_TABLE | 1u << API_FORMAT_JSON,
-                                       &format))
-        return api_cli_usage("suggest", "unknown format \"%s\": use table or json", format_name);
+    if (!api_cli_format("suggest", format_name, API_FORMATS_TABLE_JSON, &format))
+        return API_EXIT_USAGE;
     g_autoptr(DefisStore) store = api_cli_open(cli);
     if (!store)
         return API_EXIT_FAIL;

@@ -34,8 +34,7 @@ static int network_list(ApiCli *cli, int argc, char **argv)
 {
     g_autofree char *format_name = NULL;
     const GOptionEntry entries[] = {
-        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "table (default) or json",
-         "FORMAT"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "table (default) or json", "FORMAT"},
         {NULL},
     };
     g_autoptr(GOptionContext) context =
@@ -43,10 +42,8 @@ static int network_list(ApiCli *cli, int argc, char **argv)
     if (!api_cli_parse(context, &argc, &argv))
         return API_EXIT_USAGE;
     ApiFormat format = API_FORMAT_TABLE;
-    if (format_name && !api_cli_format(format_name, 1u << API_FORMAT_TABLE | 1u << API_FORMAT_JSON,
-                                       &format))
-        return api_cli_usage("network list", "unknown format \"%s\": use table or json",
-                             format_name);
+    if (!api_cli_format("network list", format_name, API_FORMATS_TABLE_JSON, &format))
+        return API_EXIT_USAGE;
     if (argc != 1)
         return api_cli_usage("network list", "no arguments expected");
     g_autoptr(DefisStore) store = api_cli_open(cli);
@@ -68,8 +65,7 @@ static int network_list(ApiCli *cli, int argc, char **argv)
     json_array_foreach(list, i, n)
     {
         g_autofree char *name = api_cli_clip(json_string_value(json_object_get(n, "name")), 30);
-        g_autofree char *region =
-            api_cli_clip(json_string_value(json_object_get(n, "region")), 24);
+        g_autofree char *region = api_cli_clip(json_string_value(json_object_get(n, "region")), 24);
         printf("%-4" JSON_INTEGER_FORMAT " %-30s %-24s %7" JSON_INTEGER_FORMAT
                " %7" JSON_INTEGER_FORMAT " %9" JSON_INTEGER_FORMAT "\n",
                json_integer_value(json_object_get(n, "id")), name, region,

@@ -25,8 +25,7 @@ static int shortlist_create(ApiCli *cli, int argc, char **argv)
         {"name", 'n', 0, G_OPTION_ARG_STRING, &name, "The shortlist's name (required)", "NAME"},
         {"stage", 's', 0, G_OPTION_ARG_STRING_ARRAY, &stages,
          "Keep challenges linked to a commons at this stage (repeatable)", "STAGE"},
-        {"theme", 't', 0, G_OPTION_ARG_STRING, &theme, "Only challenges with this theme",
-         "THEME"},
+        {"theme", 't', 0, G_OPTION_ARG_STRING, &theme, "Only challenges with this theme", "THEME"},
         {"network", 0, 0, G_OPTION_ARG_STRING, &network,
          "Only challenges supported in this network", "NAME"},
         {"min-networks", 0, 0, G_OPTION_ARG_INT64, &min_networks,
@@ -83,8 +82,8 @@ static int shortlist_create(ApiCli *cli, int argc, char **argv)
     }
     printf("shortlist %" G_GINT64_FORMAT " \"%s\" frozen: %zu challenges, settings %s\n"
            "sha256 %s\n",
-           id, name, json_array_size(json_object_get(json_object_get(shortlist, "shortlist"),
-                                                     "entries")),
+           id, name,
+           json_array_size(json_object_get(json_object_get(shortlist, "shortlist"), "entries")),
            TEXT(shortlist, "settings_version"), TEXT(shortlist, "sha256"));
     return API_EXIT_OK;
 }
@@ -107,13 +106,13 @@ static void print_entries(json_t *shortlist)
         g_autoptr(GString) commons = g_string_new(NULL);
         size_t j;
         json_t *c;
-        json_array_foreach(json_object_get(e, "commons"), j, c)
-            g_string_append_printf(commons, "%s%s (%s)", j ? ", " : "", TEXT(c, "name"),
-                                   TEXT(c, "stage"));
+        json_array_foreach(json_object_get(e, "commons"), j, c) g_string_append_printf(
+            commons, "%s%s (%s)", j ? ", " : "", TEXT(c, "name"), TEXT(c, "stage"));
         printf("%4" JSON_INTEGER_FORMAT " %6" JSON_INTEGER_FORMAT " %9.4f %6" JSON_INTEGER_FORMAT
                " %8" JSON_INTEGER_FORMAT " %6" JSON_INTEGER_FORMAT "  %-44s %s\n",
-               INT(e, "rank"), INT(e, "challenge_id"), json_number_value(json_object_get(e, "score")),
-               INT(e, "votes"), INT(reach, "networks"), INT(reach, "places"), title,
+               INT(e, "rank"), INT(e, "challenge_id"),
+               json_number_value(json_object_get(e, "score")), INT(e, "votes"),
+               INT(reach, "networks"), INT(reach, "places"), title,
                commons->len ? commons->str : "-");
     }
 }
@@ -137,9 +136,8 @@ static int shortlist_show(ApiCli *cli, int argc, char **argv)
     if (argc != 2 || !parse_id(argv[1], &id))
         return api_cli_usage("shortlist show", "give exactly one shortlist ID");
     ApiFormat format = API_FORMAT_TABLE;
-    if (format_name && !api_cli_format(format_name, 7, &format))
-        return api_cli_usage("shortlist show", "unknown format \"%s\": use table, json or csv",
-                             format_name);
+    if (!api_cli_format("shortlist show", format_name, API_FORMATS_ALL, &format))
+        return API_EXIT_USAGE;
     g_autoptr(DefisStore) store = api_cli_open(cli);
     if (!store)
         return API_EXIT_FAIL;
@@ -169,8 +167,7 @@ static int shortlist_list(ApiCli *cli, int argc, char **argv)
 {
     g_autofree char *format_name = NULL;
     const GOptionEntry entries[] = {
-        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "table (default) or json",
-         "FORMAT"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "table (default) or json", "FORMAT"},
         {NULL},
     };
     g_autoptr(GOptionContext) context =
@@ -180,10 +177,8 @@ static int shortlist_list(ApiCli *cli, int argc, char **argv)
     if (argc != 1)
         return api_cli_usage("shortlist list", "no arguments expected");
     ApiFormat format = API_FORMAT_TABLE;
-    if (format_name && !api_cli_format(format_name, 1u << API_FORMAT_TABLE | 1u << API_FORMAT_JSON,
-                                       &format))
-        return api_cli_usage("shortlist list", "unknown format \"%s\": use table or json",
-                             format_name);
+    if (!api_cli_format("shortlist list", format_name, API_FORMATS_TABLE_JSON, &format))
+        return API_EXIT_USAGE;
     g_autoptr(DefisStore) store = api_cli_open(cli);
     if (!store)
         return API_EXIT_FAIL;
@@ -233,8 +228,7 @@ static int shortlist_diff(ApiCli *cli, int argc, char **argv)
 {
     g_autofree char *format_name = NULL;
     const GOptionEntry entries[] = {
-        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default) or json",
-         "FORMAT"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default) or json", "FORMAT"},
         {NULL},
     };
     g_autoptr(GOptionContext) context = api_cli_context(

@@ -82,14 +82,14 @@ static void print_text(json_t *c)
     json_t *votes = json_object_get(c, "vote_list");
     printf("\nVotes (%zu):\n", json_array_size(votes));
     json_array_foreach(votes, i, t)
-        printf("  #%" JSON_INTEGER_FORMAT " %s / %s, %s by %s\n", INT(t, "id"),
-               TEXT(t, "network"), TEXT(t, "place"), TEXT(t, "at"), TEXT(t, "actor"));
+        printf("  #%" JSON_INTEGER_FORMAT " %s / %s, %s by %s\n", INT(t, "id"), TEXT(t, "network"),
+               TEXT(t, "place"), TEXT(t, "at"), TEXT(t, "actor"));
     json_t *commons = json_object_get(c, "commons");
     printf("\nCandidate commons (%zu):\n", json_array_size(commons));
     json_array_foreach(commons, i, t)
     {
-        printf("  %s: %s, %s (%" JSON_INTEGER_FORMAT " places)", TEXT(t, "name"),
-               TEXT(t, "stage"), TEXT(t, "status"), INT(t, "users"));
+        printf("  %s: %s, %s (%" JSON_INTEGER_FORMAT " places)", TEXT(t, "name"), TEXT(t, "stage"),
+               TEXT(t, "status"), INT(t, "users"));
         if (TEXT(t, "note"))
             printf(": %s", TEXT(t, "note"));
         printf("\n");
@@ -104,14 +104,12 @@ int api_cli_show(ApiCli *cli, int argc, char **argv)
     const GOptionEntry entries[] = {
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
          "Explain the score under the scoring settings of FILE (a preview)", "FILE"},
-        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default) or json",
-         "FORMAT"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default) or json", "FORMAT"},
         {NULL},
     };
     g_autoptr(GOptionContext) context = api_cli_context(
         "show", "ID",
-        "Show a challenge: its mentions, votes, reach, and the breakdown of its score.",
-        entries);
+        "Show a challenge: its mentions, votes, reach, and the breakdown of its score.", entries);
     if (!api_cli_parse(context, &argc, &argv))
         return API_EXIT_USAGE;
     if (argc != 2)

@@ -12,8 +12,8 @@ static int token_create(ApiCli *cli, int argc, char **argv)
     gboolean json = FALSE;
     const GOptionEntry entries[] = {
         {"role", 'r', 0, G_OPTION_ARG_STRING, &role_name, "network, lead or campaign", "ROLE"},
-        {"network", 'n', 0, G_OPTION_ARG_STRING, &network,
-         "The network a network token acts for", "NAME"},
+        {"network", 'n', 0, G_OPTION_ARG_STRING, &network, "The network a network token acts for",
+         "NAME"},
         {"label", 'l', 0, G_OPTION_ARG_STRING, &label, "A note: who holds the token", "LABEL"},
         {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print {id, role, network, label, token}", NULL},
         {NULL},
@@ -63,8 +63,7 @@ static int token_list(ApiCli *cli, int argc, char **argv)
 {
     g_autofree char *format_name = NULL;
     const GOptionEntry entries[] = {
-        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "table (default) or json",
-         "FORMAT"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "table (default) or json", "FORMAT"},
         {NULL},
     };
     g_autoptr(GOptionContext) context =
@@ -72,10 +71,8 @@ static int token_list(ApiCli *cli, int argc, char **argv)
     if (!api_cli_parse(context, &argc, &argv))
         return API_EXIT_USAGE;
     ApiFormat format = API_FORMAT_TABLE;
-    if (format_name && !api_cli_format(format_name, 1u << API_FORMAT_TABLE | 1u << API_FORMAT_JSON,
-                                       &format))
-        return api_cli_usage("token list", "unknown format \"%s\": use table or json",
-                             format_name);
+    if (!api_cli_format("token list", format_name, API_FORMATS_TABLE_JSON, &format))
+        return API_EXIT_USAGE;
     if (argc != 1)
         return api_cli_usage("token list", "no arguments expected");
     g_autoptr(DefisStore) store = api_cli_open(cli);

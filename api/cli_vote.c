@@ -15,9 +15,9 @@ int api_cli_vote(ApiCli *cli, int argc, char **argv)
          "The voting place (created in the network if new; required)", "PLACE"},
         {NULL},
     };
-    g_autoptr(GOptionContext) context = api_cli_context(
-        "vote", "CHALLENGE_ID", "Record that a place supports a challenge (a voting round).",
-        entries);
+    g_autoptr(GOptionContext) context =
+        api_cli_context("vote", "CHALLENGE_ID",
+                        "Record that a place supports a challenge (a voting round).", entries);
     g_option_context_set_description(
         context, "A place votes once per challenge: a second vote is refused (exit 1). A place\n"
                  "that already supports the challenge through a survey counts once either way.");
