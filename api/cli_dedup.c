@@ -143,23 +143,42 @@ int api_cli_review(ApiCli *cli, int argc, char **argv)
     return API_EXIT_OK;
 }
 
+/* What merge, unmerge and split share: no options, MIN to MAX (0: any number)
+ * ids as arguments, then the store. Returns the store with *IDS, or NULL with
+ * *STATUS the exit status (a usage error, or the store failing to open). */
+static DefisStore *ids_and_store(ApiCli *cli, int argc, char **argv, const char *command,
+                                 const char *parameters, const char *summary, int min, int max,
+                                 const char *expected, GArray **ids, int *status)
+{
+    g_autoptr(GOptionContext) context = api_cli_context(command, parameters, summary, NULL);
+    *status = API_EXIT_USAGE;
+    if (!api_cli_parse(context, &argc, &argv))
+        return NULL;
+    if (argc - 1 < min || (max && argc - 1 > max)) {
+        api_cli_usage(command, "%s", expected);
+        return NULL;
+    }
+    if (!(*ids = parse_ids(command, argc, argv, 1)))
+        return NULL;
+    DefisStore *store = api_cli_open(cli);
+    if (!store) {
+        g_clear_pointer(ids, g_array_unref);
+        *status = API_EXIT_FAIL;
+    }
+    return store;
+}
+
 int api_cli_merge(ApiCli *cli, int argc, char **argv)
 {
-    g_autoptr(GOptionContext) context = api_cli_context(
-        "merge", "TARGET SOURCE…",
+    g_autoptr(GArray) ids = NULL;
+    int status;
+    g_autoptr(DefisStore) store = ids_and_store(
+        cli, argc, argv, "merge", "TARGET SOURCE…",
         "Merge each SOURCE challenge into TARGET: their mentions and votes move to\n"
         "TARGET, nothing is counted twice, and `defis unmerge SOURCE` undoes it exactly.",
-        NULL);
-    if (!api_cli_parse(context, &argc, &argv))
-        return API_EXIT_USAGE;
-    if (argc < 3)
-        return api_cli_usage("merge", "give a TARGET and at least one SOURCE challenge id");
-    g_autoptr(GArray) ids = parse_ids("merge", argc, argv, 1);
-    if (!ids)
-        return API_EXIT_USAGE;
-    g_autoptr(DefisStore) store = api_cli_open(cli);
+        2, 0, "give a TARGET and at least one SOURCE challenge id", &ids, &status);
     if (!store)
-        return API_EXIT_FAIL;
+        return status;
     GError *error = NULL;
     gint64 target = g_array_index(ids, gint64, 0);
     g_autoptr(json_t) merges = defis_dedup_merge(store, target, &g_array_index(ids, gint64, 1),
@@ -174,19 +193,14 @@ int api_cli_merge(ApiCli *cli, int argc, char **argv)
 
 int api_cli_unmerge(ApiCli *cli, int argc, char **argv)
 {
-    g_autoptr(GOptionContext) context = api_cli_context(
-        "unmerge", "SOURCE",
-        "Undo the last merge of SOURCE exactly: its mentions and votes come back.", NULL);
-    if (!api_cli_parse(context, &argc, &argv))
-        return API_EXIT_USAGE;
-    if (argc != 2)
-        return api_cli_usage("unmerge", "give exactly one SOURCE challenge id");
-    g_autoptr(GArray) ids = parse_ids("unmerge", argc, argv, 1);
-    if (!ids)
-        return API_EXIT_USAGE;
-    g_autoptr(DefisStore) store = api_cli_open(cli);
+    g_autoptr(GArray) ids = NULL;
+    int status;
+    g_autoptr(DefisStore) store =
+        ids_and_store(cli, argc, argv, "unmerge", "SOURCE",
+                      "Undo the last merge of SOURCE exactly: its mentions and votes come back.", 1,
+                      1, "give exactly one SOURCE challenge id", &ids, &status);
     if (!store)
-        return API_EXIT_FAIL;
+        return status;
     GError *error = NULL;
     gint64 source = g_array_index(ids, gint64, 0);
     if (!defis_dedup_unmerge(store, source, cli->actor, &error))
@@ -197,21 +211,15 @@ int api_cli_unmerge(ApiCli *cli, int argc, char **argv)
 
 int api_cli_split(ApiCli *cli, int argc, char **argv)
 {
-    g_autoptr(GOptionContext) context = api_cli_context(
-        "split", "MENTION…",
+    g_autoptr(GArray) ids = NULL;
+    int status;
+    g_autoptr(DefisStore) store = ids_and_store(
+        cli, argc, argv, "split", "MENTION…",
         "Move these mentions (ids from `defis show` or `defis export mentions`), all of\n"
         "one challenge, to a new challenge. Later imports and rebuilds keep them apart.",
-        NULL);
-    if (!api_cli_parse(context, &argc, &argv))
-        return API_EXIT_USAGE;
-    if (argc < 2)
-        return api_cli_usage("split", "give at least one MENTION id");
-    g_autoptr(GArray) ids = parse_ids("split", argc, argv, 1);
-    if (!ids)
-        return API_EXIT_USAGE;
-    g_autoptr(DefisStore) store = api_cli_open(cli);
+        1, 0, "give at least one MENTION id", &ids, &status);
     if (!store)
-        return API_EXIT_FAIL;
+        return status;
     GError *error = NULL;
     gint64 to = defis_dedup_split(store, (gint64 *)(void *)ids->data, ids->len, cli->actor, &error);
     if (!to)
