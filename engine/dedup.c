@@ -281,33 +281,58 @@ static void sign(const DefisFeatures *features, DefisMinhash *signature)
 }
 
 /* The candidate challenges of a signature, most band hits first. */
+static int compare_hits(gconstpointer a, gconstpointer b)
+{
+    const Candidate *x = a, *y = b;
+    if (x->similarity != y->similarity) /* the hit count, until verified */
+        return x->similarity < y->similarity ? 1 : -1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The candidate challenges of a signature: those whose representatives share
+ * band keys with it, most shared keys first, at most max_candidates.
+ *
+ * A band key that more than HOT_BAND representatives share says little (two
+ * common features happened to be the minima) and would make the work grow with
+ * the store: such keys are skipped, so finding candidates reads at most
+ * DEFIS_MINHASH_BANDS × (HOT_BAND + 1) rows whatever the size of the store. */
+#define HOT_BAND 32
+
 static GArray *candidates(DefisDedup *dedup, const DefisMinhash *signature, GError **error)
 {
     guint64 keys[DEFIS_MINHASH_BANDS];
     defis_minhash_bands(signature, keys);
-    /* The keys go in as one JSON array: the statement does not depend on the
-     * number of bands. */
-    char list[DEFIS_MINHASH_BANDS * 22 + 2];
-    gsize len = 0;
-    list[len++] = '[';
-    for (int b = 0; b < DEFIS_MINHASH_BANDS; b++)
-        len += g_snprintf(list + len, sizeof list - len, "%s%" G_GINT64_FORMAT, b ? "," : "",
-                          (gint64)keys[b]);
-    list[len++] = ']';
-    DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_CANDIDATES);
-    defis_stmt_bind_text(stmt, 1, list, (gssize)len);
-    defis_stmt_bind_int(stmt, 2, dedup->settings.max_candidates);
+    DefisIdMap hits;
+    defis_idmap_init(&hits);
+    gint64 rows[HOT_BAND + 1];
+    gboolean ok = TRUE;
+    for (int b = 0; ok && b < DEFIS_MINHASH_BANDS; b++) {
+        DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_BAND_ROWS);
+        defis_stmt_bind_int(stmt, 1, (gint64)keys[b]);
+        defis_stmt_bind_int(stmt, 2, HOT_BAND + 1);
+        gboolean row = FALSE;
+        int n = 0;
+        while ((ok = defis_stmt_step(stmt, &row, error)) && row)
+            rows[n++] = defis_stmt_int(stmt, 0);
+        defis_stmt_reset(stmt);
+        for (int r = 0; ok && n <= HOT_BAND && r < n; r++)
+            defis_idmap_add(&hits, (guint64)rows[r], 1);
+    }
     GArray *found = g_array_new(FALSE, FALSE, sizeof(Candidate));
-    gboolean row = FALSE, ok;
-    while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
-        Candidate c = {defis_stmt_int(stmt, 0), 0};
+    guint64 id;
+    gint64 count;
+    for (gsize i = 0; ok && defis_idmap_next(&hits, &i, &id, &count);) {
+        Candidate c = {(gint64)id, (double)count};
         g_array_append_val(found, c);
     }
-    defis_stmt_reset(stmt);
+    defis_idmap_clear(&hits);
     if (!ok) {
         g_array_unref(found);
         return NULL;
     }
+    g_array_sort(found, compare_hits);
+    if (found->len > dedup->settings.max_candidates)
+        g_array_set_size(found, dedup->settings.max_candidates);
     return found;
 }
 
@@ -500,6 +525,8 @@ gboolean defis_dedup_placed(DefisDedup *dedup, gint64 mention_id, DefisPlacement
     placement->represent = FALSE;
     if (placement->created) {
         /* A new challenge: cache its (single) representative right away. */
+        if (g_hash_table_size(dedup->reps) >= REPS_CACHE_MAX)
+            g_hash_table_remove_all(dedup->reps);
         DefisDedupReps *reps = g_new0(DefisDedupReps, 1);
         reps->features = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
         g_hash_table_insert(dedup->reps, g_memdup2(&placement->challenge_id, sizeof(gint64)), reps);

@@ -358,12 +358,10 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
     /* ---- deduplication (engine/dedup.c) ---- */
     [DEFIS_SQL_DEDUP_TWIN] =
         "SELECT challenge_id FROM mention WHERE norm_hash = ?1 AND norm = ?2 ORDER BY id LIMIT 1",
-    /* The challenges whose representatives share band keys with a mention, those
-     * sharing most first: the more bands two signatures share, the closer they are. */
-    [DEFIS_SQL_DEDUP_CANDIDATES] =
-        "SELECT challenge_id, count(*) AS hits FROM dedup_band"
-        " WHERE band IN (SELECT value FROM json_each(?1))"
-        " GROUP BY challenge_id ORDER BY hits DESC, challenge_id LIMIT ?2",
+    /* The challenges of the representatives having one band key (a few, or
+     * ?2 rows when the key is too common to tell anything). */
+    [DEFIS_SQL_DEDUP_BAND_ROWS] =
+        "SELECT challenge_id FROM dedup_band WHERE band = ?1 LIMIT ?2",
     [DEFIS_SQL_DEDUP_REPS_OF] =
         "SELECT mention_id, features FROM dedup_rep WHERE challenge_id = ?1 ORDER BY mention_id",
     [DEFIS_SQL_DEDUP_REP_INSERT] =

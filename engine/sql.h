@@ -43,7 +43,7 @@ typedef enum {
 
     /* deduplication (engine/dedup.c) */
     DEFIS_SQL_DEDUP_TWIN,            /* ?1 norm_hash, ?2 norm -> challenge_id */
-    DEFIS_SQL_DEDUP_CANDIDATES,      /* ?1 band keys (JSON array), ?2 limit -> challenge_id, hits */
+    DEFIS_SQL_DEDUP_BAND_ROWS,       /* ?1 band key, ?2 limit -> challenge_id */
     DEFIS_SQL_DEDUP_REPS_OF,         /* ?1 challenge -> mention_id, features */
     DEFIS_SQL_DEDUP_REP_INSERT,      /* ?1 mention, ?2 challenge, ?3 features */
     DEFIS_SQL_DEDUP_BAND_PUT,        /* ?1 band key, ?2 mention, ?3 challenge */
