@@ -41,6 +41,7 @@ static void test_cli__usage_errors_exit_2(void **state)
     assert_int_equal(test_defis(db, NULL, &err, "split", "abc", NULL), 2);
     assert_non_null(strstr(err, "not an id"));
     g_clear_pointer(&err, g_free);
+    g_clear_pointer(&out, g_free);
     assert_int_equal(test_defis(db, &out, NULL, "--version", NULL), 0);
     assert_true(g_str_has_prefix(out, "defis "));
 }
