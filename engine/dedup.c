@@ -336,6 +336,21 @@ static GArray *candidates(DefisDedup *dedup, const DefisMinhash *signature, GErr
     return found;
 }
 
+/* Remembers that folded texts hashing to HASH go to CHALLENGE. Outside a
+ * rebuild the store answers too (mention.norm_hash), so the map is only a cache
+ * and starts over past TWINS_MAX; a rebuild keeps all (the stored twins are
+ * being redone). */
+#define TWINS_MAX (1 << 16)
+
+static void remember_twin(DefisDedup *dedup, gint64 hash, gint64 challenge)
+{
+    if (!dedup->rebuilding && dedup->twins.size >= TWINS_MAX) {
+        defis_idmap_clear(&dedup->twins);
+        defis_idmap_init(&dedup->twins);
+    }
+    defis_idmap_put(&dedup->twins, defis__dedup_map_key((guint64)hash), challenge);
+}
+
 gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm,
                            DefisPlacement *placement, GError **error)
 {
@@ -359,7 +374,7 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
         gint64 id = row ? defis_stmt_int(stmt, 0) : 0;
         defis_stmt_reset(stmt);
         if (id) {
-            defis_idmap_put(&dedup->twins, defis__dedup_map_key((guint64)hash), id);
+            remember_twin(dedup, hash, id);
             placement->challenge_id = id;
             return TRUE;
         }
@@ -428,7 +443,7 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
             return FALSE;
         }
     }
-    defis_idmap_put(&dedup->twins, defis__dedup_map_key((guint64)hash), placement->challenge_id);
+    remember_twin(dedup, hash, placement->challenge_id);
 
     DefisDedupReps *reps =
         placement->created ? NULL : defis__dedup_reps_of(dedup, placement->challenge_id, error);

@@ -6,6 +6,7 @@
 
 #include "engine/dedup.h"
 #include "engine/error.h"
+#include "engine/idmap.h"
 #include "engine/journal.h"
 #include "engine/network.h"
 #include "engine/score.h"
@@ -25,7 +26,7 @@ struct DefisIngest {
     char *actor;
     char *now;
     GHashTable *places; /* name -> Place, this survey's places */
-    GHashTable *touched; /* challenge ids this survey added mentions to */
+    DefisIdMap touched;  /* challenge ids this survey added mentions to (values unused) */
     DefisDedup *dedup;  /* places each mention in its challenge */
     DefisIngestReport report;
 };
@@ -33,7 +34,7 @@ struct DefisIngest {
 static void ingest_free(DefisIngest *ingest)
 {
     g_hash_table_destroy(ingest->places);
-    g_hash_table_destroy(ingest->touched);
+    defis_idmap_clear(&ingest->touched);
     defis_dedup_free(ingest->dedup);
     g_free(ingest->network);
     g_free(ingest->actor);
@@ -85,7 +86,7 @@ DefisIngest *defis_ingest_begin(DefisStore *store, const DefisSurveyMeta *meta,
     ingest->actor = g_strdup(meta->actor);
     ingest->now = defis_now();
     ingest->places = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    ingest->touched = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    defis_idmap_init(&ingest->touched);
     ingest->dedup = defis_dedup_new(store, meta->dedup, error);
     if (!ingest->dedup) {
         defis_ingest_abort(ingest);
@@ -180,8 +181,7 @@ gboolean defis_ingest_add(DefisIngest *ingest, const DefisMentionIn *m, GError *
         ingest->report.challenges_created++;
     else
         ingest->report.challenges_joined++;
-    if (!g_hash_table_contains(ingest->touched, &challenge))
-        g_hash_table_add(ingest->touched, g_memdup2(&challenge, sizeof challenge));
+    defis_idmap_put(&ingest->touched, (guint64)challenge, 1);
 
     DefisStmt *stmt = defis_store_stmt(ingest->store, DEFIS_SQL_MENTION_INSERT);
     defis_stmt_bind_int(stmt, 1, ingest->report.survey_id);
@@ -221,13 +221,13 @@ gboolean defis_ingest_commit(DefisIngest *ingest, gint64 rows, gint64 skipped,
     defis_stmt_bind_int(stmt, 3, r->mentions);
     defis_stmt_bind_int(stmt, 4, skipped);
     /* Scores of the challenges this survey touched, in the same transaction. */
-    g_autoptr(GArray) ids = g_array_sized_new(FALSE, FALSE, sizeof(gint64),
-                                              g_hash_table_size(ingest->touched));
-    GHashTableIter iter;
-    gpointer key;
-    g_hash_table_iter_init(&iter, ingest->touched);
-    while (g_hash_table_iter_next(&iter, &key, NULL))
-        g_array_append_val(ids, *(gint64 *)key);
+    g_autoptr(GArray) ids = g_array_sized_new(FALSE, FALSE, sizeof(gint64), ingest->touched.size);
+    guint64 key;
+    gint64 unused;
+    for (gsize i = 0; defis_idmap_next(&ingest->touched, &i, &key, &unused);) {
+        gint64 id = (gint64)key;
+        g_array_append_val(ids, id);
+    }
     json_t *payload = json_pack(
         "{s:I, s:s, s:I, s:I, s:I, s:I, s:I}", "survey", (json_int_t)r->survey_id, "network", ingest->network,
         "rows", (json_int_t)rows, "mentions", (json_int_t)r->mentions, "skipped",
