@@ -60,7 +60,6 @@ static const char *const migrations[] = {
     "  votes INTEGER CHECK (votes >= 0),"
     "  raw TEXT NOT NULL"
     ") STRICT;"
-    "CREATE INDEX mention_challenge ON mention(challenge_id);"
     "CREATE INDEX mention_survey ON mention(survey_id);"
     "CREATE INDEX mention_place ON mention(place_id);"
     "CREATE TABLE journal ("
@@ -164,7 +163,8 @@ static const char *const migrations[] = {
     "  actor TEXT NOT NULL"
     ") STRICT;"
     "CREATE INDEX vote_challenge ON vote(challenge_id, place_id);"
-    /* Covers the refresh's read of a challenge's supporters: no row lookups. */
+    /* Covers the refresh's read of a challenge's supporters (no row lookups),
+     * and every search of a challenge's mentions: it leads with challenge_id. */
     "CREATE INDEX mention_support ON mention(challenge_id, place_id, importance, votes);"
     "CREATE INDEX vote_place ON vote(place_id);"
     "CREATE TABLE score_network ("
