@@ -294,8 +294,10 @@ int defis_sql_migration_count(void)
 #define RANK_COLUMNS                                                                           \
     "SELECT cs.challenge_id, c.title, cs.score, cs.votes, cs.networks, cs.places, cs.people," \
     " cs.mentions, cs.importance_sum, cs.importance_count"
-#define RANK_FILTERS                                                                           \
-    " AND c.state = 'open' AND cs.networks >= ?4 AND cs.places >= ?5"                          \
+#define RANK_FILTERS " AND c.state = 'open'" RANK_SCORE_FILTERS
+/* The filters that need only the score tables. */
+#define RANK_SCORE_FILTERS                                                                     \
+    " AND cs.networks >= ?4 AND cs.places >= ?5"                                               \
     " AND (?6 IS NULL OR EXISTS (SELECT 1 FROM challenge_network_score f"                      \
     "   WHERE f.challenge_id = cs.challenge_id AND f.network_id = ?6))"                        \
     " AND (?7 IS NULL OR EXISTS (SELECT 1 FROM challenge_theme f"                              \
@@ -647,12 +649,18 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
         "  ON cs.challenge_id = d.challenge_id JOIN challenge c ON c.id = cs.challenge_id"
         " WHERE d.theme = ?7 AND d.total < ?1" RANK_FILTERS
         " ORDER BY d.total DESC, d.challenge_id LIMIT ?3",
+    /* Every match is sorted by score from the score table alone; only the page
+     * is joined to its challenge (a scored challenge is always open: emptied
+     * ones lose their score row), which spares a lookup per match. */
     [DEFIS_SQL_RANK_SEARCH] = RANK_COLUMNS
-        " FROM challenge_search s CROSS JOIN challenge_score cs ON cs.challenge_id = s.rowid"
-        " JOIN challenge c ON c.id = cs.challenge_id"
-        " WHERE challenge_search MATCH ?9"
-        "  AND (cs.score < ?1 OR (cs.score = ?1 AND cs.challenge_id > ?2))" RANK_FILTERS
-        " ORDER BY cs.score DESC, cs.challenge_id LIMIT ?3",
+        " FROM (SELECT cs.challenge_id AS id, cs.score AS score FROM challenge_search s"
+        "   CROSS JOIN challenge_score cs ON cs.challenge_id = s.rowid"
+        "   WHERE challenge_search MATCH ?9"
+        "   AND (cs.score < ?1 OR (cs.score = ?1 AND cs.challenge_id > ?2))" RANK_SCORE_FILTERS
+        "   ORDER BY cs.score DESC, cs.challenge_id LIMIT ?3) page"
+        " CROSS JOIN challenge_score cs ON cs.challenge_id = page.id"
+        " JOIN challenge c ON c.id = cs.challenge_id WHERE c.state = 'open'"
+        " ORDER BY page.score DESC, page.id",
 
     /* ---- commons, stages and links (engine/commons.c) ---- */
     [DEFIS_SQL_COMMONS_INSERT] =
