@@ -19,7 +19,7 @@ void defis_dedup_settings_default(DefisDedupSettings *s)
     s->threshold = 0.25;
     s->review_margin = 0.10;
     s->max_reps = 8;
-    s->max_candidates = 16;
+    s->max_candidates = 8;
     s->word_weight = 0.5;
     s->pair_weight = 0.1;
     s->ngram_weight = 0.4;

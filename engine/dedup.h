@@ -36,7 +36,7 @@ typedef struct {
     double ngram_weight;
 } DefisDedupSettings;
 
-/* The documented defaults: threshold 0.25, margin 0.10, 8 representatives, 16
+/* The documented defaults: threshold 0.25, margin 0.10, 8 representatives, 8
  * candidates, weights 0.5 / 0.1 / 0.4. */
 void defis_dedup_settings_default(DefisDedupSettings *settings);
 

@@ -20,7 +20,7 @@
  *     threshold = 0.25      # imports and `defis dedup --rebuild`, not by previews
  *     review_margin = 0.10
  *     max_representatives = 8
- *     max_candidates = 50
+ *     max_candidates = 8
  *     word_weight = 0.5
  *     pair_weight = 0.1
  *     ngram_weight = 0.4
