@@ -99,6 +99,27 @@ static gboolean migrate(sqlite3 *db, const char *path, GError **error)
     return TRUE;
 }
 
+/* Prepares every statement now, so that a file whose schema is not the one its
+ * version promises is refused at open with a clear error rather than later.
+ * Statements on temporary tables are prepared when first used. */
+static gboolean prepare_all(DefisStore *store, GError **error)
+{
+    for (int id = 0; id < DEFIS_SQL_COUNT; id++) {
+        const char *sql = defis_sql_text(id);
+        if (strstr(sql, "temp."))
+            continue;
+        int rc = sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                    &store->stmts[id], NULL);
+        if (rc != SQLITE_OK) {
+            g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_INVALID,
+                        "database %s does not have the schema its version (%d) promises: %s",
+                        store->path, defis_sql_migration_count(), sqlite3_errmsg(store->db));
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 DefisStore *defis_store_open(const char *path, DefisStoreMode mode, GError **error)
 {
     g_return_val_if_fail(path != NULL, NULL);
@@ -144,6 +165,10 @@ DefisStore *defis_store_open(const char *path, DefisStoreMode mode, GError **err
     DefisStore *store = g_new0(DefisStore, 1);
     store->db = db;
     store->path = g_strdup(path);
+    if (!prepare_all(store, error)) {
+        defis_store_close(store);
+        return NULL;
+    }
     return store;
 }
 

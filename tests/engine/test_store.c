@@ -101,6 +101,24 @@ static void test_store__refuses_a_file_that_is_not_a_database(void **state)
     g_error_free(error);
 }
 
+static void test_store__refuses_a_schema_that_is_not_what_its_version_says(void **state)
+{
+    /* A file claiming the current version, but whose tables are something else. */
+    sqlite3 *conn = NULL;
+    sqlite3_open(db, &conn);
+    sqlite3_exec(conn, "CREATE TABLE network (x); ", NULL, NULL, NULL);
+    g_autofree char *bump =
+        g_strdup_printf("PRAGMA user_version = %d", defis_store_schema_version());
+    sqlite3_exec(conn, bump, NULL, NULL, NULL);
+    sqlite3_close(conn);
+    GError *error = NULL;
+    DefisStore *store = defis_store_open(db, DEFIS_STORE_READWRITE, &error);
+    assert_null(store);
+    assert_true(g_error_matches(error, DEFIS_ERROR, DEFIS_ERROR_INVALID));
+    assert_non_null(strstr(error->message, "does not have the schema"));
+    g_error_free(error);
+}
+
 static void test_store__enforces_foreign_keys_and_checks(void **state)
 {
     g_autoptr(DefisStore) store = defis_store_open(db, DEFIS_STORE_READWRITE, NULL);
@@ -196,6 +214,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store__refuses_a_newer_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__refuses_a_file_that_is_not_a_database, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store__refuses_a_schema_that_is_not_what_its_version_says, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__enforces_foreign_keys_and_checks, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_store__rollback_leaves_nothing, setup, teardown),
