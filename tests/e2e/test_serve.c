@@ -404,6 +404,34 @@ static void test_serve__upload_then_duplicate(void **state)
     assert_int_equal(json_upload->status, 201);
 }
 
+static void test_serve__dry_run_and_profiles_write_nothing(void **state)
+{
+    gint64 surveys = count("SELECT count(*) FROM survey");
+    gint64 mentions = count("SELECT count(*) FROM mention");
+    /* A Google Forms export: the profile is recognised, the place column mapped. */
+    const char *export = "Horodateur,Nom du lieu,Quel est votre principal défi ?\n"
+                         "2025/03/01 10:00:00,La Fabrique,Financer l'animation du lieu\n"
+                         "2025/03/02 11:00:00,Le Hangar,Trouver des bénévoles\n";
+    g_autoptr(TestHttpResponse) r = test_http_request(
+        port, "POST", "/v1/surveys?dry_run=1&map=place%3DNom%20du%20lieu", net_b, "text/csv",
+        export, -1);
+    assert_int_equal(r->status, 200);
+    g_autoptr(json_t) report = test_http_json(r);
+    assert_non_null(report);
+    assert_string_equal(json_string_value(json_object_get(report, "profile")), "google-forms");
+    assert_int_equal(count("SELECT count(*) FROM survey"), surveys);
+    assert_int_equal(count("SELECT count(*) FROM mention"), mentions);
+    /* An unknown profile is the client's mistake. */
+    g_autoptr(TestHttpResponse) bad = test_http_request(
+        port, "POST", "/v1/surveys?dry_run=1&profile=nosuchtool", net_b, "text/csv", export, -1);
+    assert_int_equal(bad->status / 100, 4);
+    /* The same upload for real stores both mentions. */
+    g_autoptr(TestHttpResponse) real = test_http_request(
+        port, "POST", "/v1/surveys?map=place%3DNom%20du%20lieu", net_b, "text/csv", export, -1);
+    assert_int_equal(real->status, 201);
+    assert_int_equal(count("SELECT count(*) FROM mention"), mentions + 2);
+}
+
 static void test_serve__bad_survey_lists_the_same_problems_as_the_cli(void **state)
 {
     const char *bad = "place,challenge,importance\n"
@@ -786,6 +814,7 @@ int main(void)
         cmocka_unit_test(test_serve__two_networks_upload_at_once),
         cmocka_unit_test(test_serve__sigterm_finishes_the_upload_in_flight),
         cmocka_unit_test(test_serve__log_names_the_token_never_the_secret),
+        cmocka_unit_test(test_serve__dry_run_and_profiles_write_nothing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
