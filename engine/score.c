@@ -586,6 +586,9 @@ static gboolean propagate_respondents(DefisScoreContext *ctx, GArray *changed, G
     return TRUE;
 }
 
+/* Challenges recomputed by one set of statements. */
+#define REFRESH_SLICE 2048
+
 gboolean defis_score_refresh(DefisStore *store, const gint64 *ids, gsize n, GError **error)
 {
     g_return_val_if_fail(store != NULL && (ids != NULL || n == 0), FALSE);
@@ -599,10 +602,24 @@ gboolean defis_score_refresh(DefisStore *store, const gint64 *ids, gsize n, GErr
         g_hash_table_add(set, g_memdup2(&ids[i], sizeof ids[i]));
     if (!save_respondents(ctx, changed, error) || !save_members(store, set, error))
         return FALSE;
-    if (g_hash_table_size(set)) {
-        g_autofree char *json = json_ids(set);
-        if (!recompute_ids(ctx, json, error))
+    /* In slices, so that an import touching a hundred thousand challenges
+     * does not hold them all in one statement's memory. */
+    GHashTableIter iter;
+    gpointer key;
+    g_hash_table_iter_init(&iter, set);
+    g_autoptr(GString) json = g_string_new(NULL);
+    guint in_slice = 0, left = g_hash_table_size(set);
+    while (g_hash_table_iter_next(&iter, &key, NULL)) {
+        g_string_append_printf(json, "%s%" G_GINT64_FORMAT, in_slice ? "," : "[",
+                               *(gint64 *)key);
+        left--;
+        if (++in_slice < REFRESH_SLICE && left > 0)
+            continue;
+        g_string_append_c(json, ']');
+        if (!recompute_ids(ctx, json->str, error))
             return FALSE;
+        g_string_truncate(json, 0);
+        in_slice = 0;
     }
     return changed->len == 0 || propagate_respondents(ctx, changed, set, error);
 }
