@@ -3,6 +3,9 @@
 #include "engine/dedup_internal.h"
 
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -193,6 +196,17 @@ void defis__dedup_put_id(GHashTable *table, gint64 key, gint64 value)
     g_hash_table_insert(table, g_memdup2(&key, sizeof key), v);
 }
 
+/* Empties the cache of representatives. Its thousands of feature arrays of
+ * every size leave the heap fragmented: hand the freed pages back, or a long
+ * import keeps the high-water mark of every cache generation. */
+static void forget_reps(DefisDedup *dedup)
+{
+    g_hash_table_remove_all(dedup->reps);
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 /* The representatives of CHALLENGE, from the cache or the index. Borrowed. */
 DefisDedupReps *defis__dedup_reps_of(DefisDedup *dedup, gint64 challenge, GError **error)
 {
@@ -200,7 +214,7 @@ DefisDedupReps *defis__dedup_reps_of(DefisDedup *dedup, gint64 challenge, GError
     if (reps)
         return reps;
     if (g_hash_table_size(dedup->reps) >= REPS_CACHE_MAX)
-        g_hash_table_remove_all(dedup->reps);
+        forget_reps(dedup);
     reps = g_new0(DefisDedupReps, 1);
     reps->features = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
     DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_REPS_OF);
@@ -549,7 +563,7 @@ gboolean defis_dedup_placed(DefisDedup *dedup, gint64 mention_id, DefisPlacement
     if (placement->created) {
         /* A new challenge: cache its (single) representative right away. */
         if (g_hash_table_size(dedup->reps) >= REPS_CACHE_MAX)
-            g_hash_table_remove_all(dedup->reps);
+            forget_reps(dedup);
         DefisDedupReps *reps = g_new0(DefisDedupReps, 1);
         reps->features = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
         g_hash_table_insert(dedup->reps, g_memdup2(&placement->challenge_id, sizeof(gint64)), reps);
