@@ -4,7 +4,7 @@
 
 const ApiCommand api_commands[] = {
     {"network", api_cli_network, "Add or list the local networks"},
-    {"import", api_cli_import, "Import survey files (CSV or JSON) for a network"},
+    {"import", api_cli_import, "Import survey files for a network (canonical or a tool's export)"},
     {"challenges", api_cli_challenges, "List the challenges, ranked by score (filters, pages)"},
     {"show", api_cli_show, "Show a challenge: mentions, votes, reach, score breakdown"},
     {"vote", api_cli_vote, "Record that a place supports a challenge"},
