@@ -38,16 +38,7 @@ static gboolean write_mention(const DefisMentionOut *m, gpointer data, GError **
         g_string_append_printf(out, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n", m->survey_id,
                                m->line);
     } else {
-        g_autoptr(json_t) item = json_pack(
-            "{s:I, s:s, s:s, s:s, s:I, s:s?, s:I, s:I, s:I}", "mention_id", (json_int_t)m->id,
-            "network", m->network, "place", m->place, "text", m->text, "challenge_id",
-            (json_int_t)m->challenge_id, "theme", m->theme, "survey_id", (json_int_t)m->survey_id,
-            "line", (json_int_t)m->line, "importance", (json_int_t)m->importance);
-        if (!m->importance)
-            json_object_set_new(item, "importance", json_null());
-        json_object_set_new(item, "members",
-                            m->members >= 0 ? json_integer(m->members) : json_null());
-        json_object_set_new(item, "votes", m->votes >= 0 ? json_integer(m->votes) : json_null());
+        g_autoptr(json_t) item = defis_rank_mention_json(m);
         g_autofree char *text = json_dumps(item, JSON_COMPACT | JSON_PRESERVE_ORDER);
         g_string_append_printf(out, "%s\n  %s", ex->first ? "" : ",", text);
         ex->first = FALSE;
@@ -89,7 +80,7 @@ int api_cli_export(ApiCli *cli, int argc, char **argv)
     else
         fputs("{\"mentions\": [", stdout);
     GError *error = NULL;
-    gboolean ok = defis_rank_each_mention(store, write_mention, &ex, &error);
+    gboolean ok = defis_rank_each_mention(store, 0, write_mention, &ex, &error);
     if (ex.format == API_FORMAT_JSON)
         fputs(ex.first ? "]}\n" : "\n]}\n", stdout);
     g_string_free(ex.line, TRUE);

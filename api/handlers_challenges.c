@@ -34,8 +34,8 @@ gboolean api_handle_challenges_list(ApiRequest *request, ApiResponse *response, 
         .after = api_query(request, "after"),
     };
     gint64 page_max = MIN((gint64)config->page_max, DEFIS_RANK_LIMIT_MAX);
-    if (!api_query_int(request, "limit", MIN((gint64)config->page_default, page_max), 1,
-                       page_max, &query.limit, error) ||
+    if (!api_query_int(request, "limit", MIN((gint64)config->page_default, page_max), 1, page_max,
+                       &query.limit, error) ||
         !api_query_int(request, "min_networks", 0, 0, 1000000, &query.min_networks, error) ||
         !api_query_int(request, "min_places", 0, 0, 1000000, &query.min_places, error) ||
         !query_bool(request, "breakdown", &query.breakdown, error))
@@ -91,22 +91,11 @@ typedef struct {
 static gboolean add_mention(const DefisMentionOut *m, gpointer data, GError **error)
 {
     MentionPage *page = data;
-    if (m->id <= page->after)
-        return TRUE;
     if ((gint64)json_array_size(page->items) == page->limit) {
         page->more = TRUE;
         return FALSE; /* stop: the page is full (no error: not a failure) */
     }
-    json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s?, s:I, s:I}", "mention_id",
-                             (json_int_t)m->id, "network", m->network, "place", m->place, "text",
-                             m->text, "challenge_id", (json_int_t)m->challenge_id, "theme",
-                             m->theme, "survey_id", (json_int_t)m->survey_id, "line",
-                             (json_int_t)m->line);
-    json_object_set_new(item, "importance", m->importance ? json_integer(m->importance)
-                                                          : json_null());
-    json_object_set_new(item, "members", m->members >= 0 ? json_integer(m->members) : json_null());
-    json_object_set_new(item, "votes", m->votes >= 0 ? json_integer(m->votes) : json_null());
-    json_array_append_new(page->items, item);
+    json_array_append_new(page->items, defis_rank_mention_json(m));
     page->last = m->id;
     return TRUE;
 }
@@ -116,14 +105,12 @@ gboolean api_handle_mentions_list(ApiRequest *request, ApiResponse *response, GE
     const ApiConfig *config = request->context->config;
     MentionPage page = {0};
     if (!api_query_int(request, "after", 0, 0, G_MAXINT64, &page.after, error) ||
-        !api_query_int(request, "limit", config->page_max, 1, config->page_max, &page.limit,
-                       error))
+        !api_query_int(request, "limit", config->page_max, 1, config->page_max, &page.limit, error))
         return FALSE;
     page.items = json_array();
     GError *local = NULL;
-    /* The engine walks mentions from the first; the rows before the cursor are
-     * skipped here. A keyset query in engine/rank.c would make deep pages cheaper. */
-    if (!defis_rank_each_mention(api_request_store(request), add_mention, &page, &local) &&
+    if (!defis_rank_each_mention(api_request_store(request), page.after, add_mention, &page,
+                                 &local) &&
         local) {
         json_decref(page.items);
         g_propagate_error(error, local);

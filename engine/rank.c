@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* rank.c - challenges in ranked order (filters, cursors, previews), and the mentions behind them. */
+/* rank.c - challenges in ranked order (filters, cursors, previews), and the mentions behind them.
+ */
 #include "engine/rank.h"
 
 #include <math.h>
@@ -16,10 +17,10 @@
 
 /* A query checked and resolved: what the statements bind. */
 typedef struct {
-    char *theme;  /* folded, or NULL */
+    char *theme; /* folded, or NULL */
     gint64 network_id;
     const char *region;
-    char *match;  /* FTS5 query, or NULL */
+    char *match; /* FTS5 query, or NULL */
     gint64 limit;
     gboolean has_cursor;
     double after_score;
@@ -112,8 +113,9 @@ static gboolean cursor_decode(const char *cursor, const char *version, const cha
                               Plan *plan, GError **error)
 {
     gsize len = strlen(cursor);
-    if (len == 0 || len > 200 || strspn(cursor, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                                "0123456789-_") != len)
+    if (len == 0 || len > 200 ||
+        strspn(cursor, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                       "0123456789-_") != len)
         return bad(error, "after", "not a cursor of defis (use the \"next\" of a page)");
     GString *b64 = g_string_new(cursor);
     for (gsize i = 0; i < b64->len; i++)
@@ -310,8 +312,8 @@ static gboolean page_preview(DefisScoreContext *ctx, DefisStore *store, const De
         gint64 cid = defis_stmt_int(stmt, 0);
         if (cid != current_id) {
             if (current) {
-                DefisScoreSums sums = {current->places, current->networks,
-                                       current->importance_sum, current->importance_count};
+                DefisScoreSums sums = {current->places, current->networks, current->importance_sum,
+                                       current->importance_count};
                 current->score = defis_score_compute(
                     ctx, (DefisNetworkSupport *)(void *)support->data, support->len, &sums);
             }
@@ -371,15 +373,14 @@ static json_t *render(DefisScoreContext *ctx, DefisStore *store, const DefisRank
         json_t *themes = themes_of(store, r->id, error);
         if (!themes)
             return NULL;
-        json_t *item = json_pack(
-            "{s:I, s:I, s:s, s:f, s:I, s:I, s:{s:I, s:I, s:I}, s:o}", "id", (json_int_t)r->id,
-            "rank", (json_int_t)++rank, "title", r->title, "score", r->score, "votes",
-            (json_int_t)r->votes, "mentions", (json_int_t)r->mentions, "reach", "networks",
-            (json_int_t)r->networks, "places", (json_int_t)r->places, "people",
-            (json_int_t)r->people, "themes", themes);
+        json_t *item =
+            json_pack("{s:I, s:I, s:s, s:f, s:I, s:I, s:{s:I, s:I, s:I}, s:o}", "id",
+                      (json_int_t)r->id, "rank", (json_int_t)++rank, "title", r->title, "score",
+                      r->score, "votes", (json_int_t)r->votes, "mentions", (json_int_t)r->mentions,
+                      "reach", "networks", (json_int_t)r->networks, "places", (json_int_t)r->places,
+                      "people", (json_int_t)r->people, "themes", themes);
         if (q->breakdown) {
-            DefisScoreSums sums = {r->places, r->networks, r->importance_sum,
-                                   r->importance_count};
+            DefisScoreSums sums = {r->places, r->networks, r->importance_sum, r->importance_count};
             json_t *breakdown = defis_score_breakdown(ctx, r->id, &sums, error);
             if (!breakdown) {
                 json_decref(item);
@@ -436,12 +437,26 @@ json_t *defis_rank_query(DefisStore *store, const DefisRankQuery *q, GError **er
 
 /* ---- Every mention ------------------------------------------------------- */
 
-gboolean defis_rank_each_mention(DefisStore *store, DefisMentionFunc func, gpointer data,
-                                 GError **error)
+json_t *defis_rank_mention_json(const DefisMentionOut *m)
+{
+    json_t *item = json_pack(
+        "{s:I, s:s, s:s, s:s, s:I, s:s?, s:I, s:I}", "mention_id", (json_int_t)m->id, "network",
+        m->network, "place", m->place, "text", m->text, "challenge_id", (json_int_t)m->challenge_id,
+        "theme", m->theme, "survey_id", (json_int_t)m->survey_id, "line", (json_int_t)m->line);
+    json_object_set_new(item, "importance",
+                        m->importance ? json_integer(m->importance) : json_null());
+    json_object_set_new(item, "members", m->members >= 0 ? json_integer(m->members) : json_null());
+    json_object_set_new(item, "votes", m->votes >= 0 ? json_integer(m->votes) : json_null());
+    return item;
+}
+
+gboolean defis_rank_each_mention(DefisStore *store, gint64 after, DefisMentionFunc func,
+                                 gpointer data, GError **error)
 {
     if (!defis_store_begin_read(store, error))
         return FALSE;
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_MENTIONS_EXPORT);
+    defis_stmt_bind_int(stmt, 1, after);
     gboolean row = FALSE, ok;
     while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
         DefisMentionOut m = {

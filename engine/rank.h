@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* rank.h - challenges in ranked order (filters, cursors, previews), and the mentions behind them. */
+/* rank.h - challenges in ranked order (filters, cursors, previews), and the mentions behind them.
+ */
 #ifndef DEFIS_RANK_H
 #define DEFIS_RANK_H
 
@@ -51,21 +52,26 @@ typedef struct {
     const char *place;
     const char *text; /* original */
     gint64 challenge_id;
-    const char *theme;  /* NULL when absent */
-    gint64 importance;  /* 0 when absent */
-    gint64 members;     /* -1 when absent */
-    gint64 votes;       /* -1 when absent */
+    const char *theme; /* NULL when absent */
+    gint64 importance; /* 0 when absent */
+    gint64 members;    /* -1 when absent */
+    gint64 votes;      /* -1 when absent */
     gint64 survey_id;
     gint64 line;
 } DefisMentionOut;
 
-typedef gboolean (*DefisMentionFunc)(const DefisMentionOut *mention, gpointer data,
-                                     GError **error);
+typedef gboolean (*DefisMentionFunc)(const DefisMentionOut *mention, gpointer data, GError **error);
 
-/* Calls FUNC on every mention in id order, inside one read transaction; stops at
- * the first FALSE from FUNC and returns its error. */
-gboolean defis_rank_each_mention(DefisStore *store, DefisMentionFunc func, gpointer data,
-                                 GError **error);
+/* Calls FUNC on every mention with an id above AFTER (0: all), in id order,
+ * inside one read transaction; stops at the first FALSE from FUNC and returns
+ * its error (none when FUNC stopped without one). */
+gboolean defis_rank_each_mention(DefisStore *store, gint64 after, DefisMentionFunc func,
+                                 gpointer data, GError **error);
+
+/* MENTION as the JSON object that exports and the service show: mention_id,
+ * network, place, text, challenge_id, theme, survey_id, line, importance,
+ * members, votes (absent values null). A new reference. */
+json_t *defis_rank_mention_json(const DefisMentionOut *mention);
 
 /* The number of open challenges (neither merged nor archived), or -1 and sets
  * ERROR. */

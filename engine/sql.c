@@ -355,7 +355,7 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
         "SELECT m.id, n.name, p.name, m.text, m.challenge_id, m.theme, m.importance,"
         " m.members, m.votes, m.survey_id, m.line"
         " FROM mention m JOIN place p ON p.id = m.place_id"
-        " JOIN network n ON n.id = p.network_id ORDER BY m.id",
+        " JOIN network n ON n.id = p.network_id WHERE m.id > ?1 ORDER BY m.id",
 
     /* ---- deduplication (engine/dedup.c) ---- */
     [DEFIS_SQL_DEDUP_TWIN] =

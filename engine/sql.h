@@ -27,7 +27,7 @@ typedef enum {
     DEFIS_SQL_CHALLENGE_INSERT, /* ?1 title, ?2 key, ?3 created_at */
     DEFIS_SQL_MENTION_INSERT,   /* ?1 survey … ?11 raw, ?12 norm_hash */
     DEFIS_SQL_CHALLENGES_RANKED, /* ?1 limit -> id, title, mentions, places, networks */
-    DEFIS_SQL_MENTIONS_EXPORT,  /* -> id, network, place, text, challenge_id, theme,
+    DEFIS_SQL_MENTIONS_EXPORT,  /* ?1 after id -> id, network, place, text, challenge_id, theme,
                                       importance, members, votes, survey_id, line */
 
     /* journal */

@@ -120,7 +120,7 @@ static Quality run_defis(Data *d, const char *csv_path, double threshold, double
     *challenges = report.challenges_created;
     survey_report_clear(&report);
     Collect c = {g_new0(gint64, d->sentences->len)};
-    defis_rank_each_mention(store, collect, &c, NULL);
+    defis_rank_each_mention(store, 0, collect, &c, NULL);
     Quality q = quality(d, c.cluster);
     g_free(c.cluster);
     defis_store_close(g_steal_pointer(&store));

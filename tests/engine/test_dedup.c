@@ -65,7 +65,7 @@ static gboolean collect(const DefisMentionOut *m, gpointer data, GError **error)
 static GHashTable *grouping(DefisStore *s)
 {
     Grouping g = {g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)};
-    assert_true(defis_rank_each_mention(s, collect, &g, NULL));
+    assert_true(defis_rank_each_mention(s, 0, collect, &g, NULL));
     return g.by_text;
 }
 
