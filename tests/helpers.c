@@ -3,6 +3,8 @@
 #include "helpers.h"
 
 #include <glib/gstdio.h>
+#include <jansson.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -139,8 +141,7 @@ GSubprocess *test_serve_start(const char *db, const char *log_path, guint16 *por
         !g_ascii_string_to_unsigned(colon + 1, 10, 1, 65535, &value, NULL)) {
         g_autofree char *log = NULL;
         g_file_get_contents(log_path, &log, NULL, NULL);
-        fail_msg("defis serve did not start: %s\n%s", line ? line : "(no line)",
-                 log ? log : "");
+        fail_msg("defis serve did not start: %s\n%s", line ? line : "(no line)", log ? log : "");
     }
     *port = (guint16)value;
     return server;
@@ -156,4 +157,37 @@ int test_serve_stop(GSubprocess *server, int signal)
                                                     : 128 + g_subprocess_get_term_sig(server);
     g_object_unref(server);
     return status;
+}
+
+gint64 test_query_int(const char *db, const char *sql)
+{
+    sqlite3 *conn = NULL;
+    assert_int_equal(sqlite3_open_v2(db, &conn, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *stmt = NULL;
+    assert_int_equal(sqlite3_prepare_v2(conn, sql, -1, &stmt, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    gint64 value = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(conn);
+    return value;
+}
+
+char *test_token(const char *db, const char *role, const char *network, char **id)
+{
+    char *out = NULL;
+    int status =
+        network ? test_defis(db, &out, NULL, "token", "create", "--role", role, "--network",
+                             network, "--json", NULL)
+                : test_defis(db, &out, NULL, "token", "create", "--role", role, "--json", NULL);
+    assert_int_equal(status, 0);
+    json_t *value = json_loads(out, 0, NULL);
+    g_free(out);
+    assert_non_null(value);
+    char *token = g_strdup(json_string_value(json_object_get(value, "token")));
+    if (id)
+        *id = g_strdup_printf("%" JSON_INTEGER_FORMAT,
+                              json_integer_value(json_object_get(value, "id")));
+    json_decref(value);
+    assert_non_null(token);
+    return token;
 }

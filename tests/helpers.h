@@ -35,10 +35,18 @@ char *test_read_file(const char *path, gsize *length);
 /* Starts `defis --db DB serve --listen 127.0.0.1:0` with the extra ARGS
  * (NULL-terminated), its stderr (the request log) in LOG_PATH; waits for its
  * "listening on" line and sets *PORT. Fails the test if it does not start. */
-GSubprocess *test_serve_start(const char *db, const char *log_path, guint16 *port, ...)
-    G_GNUC_NULL_TERMINATED;
+GSubprocess *test_serve_start(const char *db, const char *log_path, guint16 *port,
+                              ...) G_GNUC_NULL_TERMINATED;
 /* Sends SIGNAL to SERVER, waits for it and returns its exit status (128 + the
  * signal when a signal killed it). Unrefs SERVER. */
 int test_serve_stop(GSubprocess *server, int signal);
+
+/* The first column of the first row of SQL on database DB, read with plain
+ * SQLite outside the store; fails the test when there is no row. */
+gint64 test_query_int(const char *db, const char *sql);
+
+/* Creates a token with `defis token create` on DB (NETWORK NULL but for the
+ * network role); returns the secret, and its id in *ID when ID is not NULL. */
+char *test_token(const char *db, const char *role, const char *network, char **id);
 
 #endif

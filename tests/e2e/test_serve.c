@@ -21,38 +21,6 @@ static guint16 port;
 static char *lead, *net_a, *net_b, *campaign, *revoked;
 static char *spare_ids[3]; /* tokens the lead may revoke in the matrix */
 
-static char *create_token(const char *role, const char *network, char **id)
-{
-    g_autofree char *out = NULL;
-    int status = network ? test_defis(db, &out, NULL, "token", "create", "--role", role,
-                                      "--network", network, "--json", NULL)
-                         : test_defis(db, &out, NULL, "token", "create", "--role", role, "--json",
-                                      NULL);
-    assert_int_equal(status, 0);
-    json_t *value = json_loads(out, 0, NULL);
-    assert_non_null(value);
-    char *token = g_strdup(json_string_value(json_object_get(value, "token")));
-    if (id)
-        *id = g_strdup_printf("%" JSON_INTEGER_FORMAT,
-                              json_integer_value(json_object_get(value, "id")));
-    json_decref(value);
-    assert_non_null(token);
-    return token;
-}
-
-static gint64 count(const char *sql)
-{
-    sqlite3 *conn = NULL;
-    assert_int_equal(sqlite3_open_v2(db, &conn, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(conn, sql, -1, &stmt, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    gint64 value = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    sqlite3_close(conn);
-    return value;
-}
-
 /* A canonical CSV survey of ROWS rows, made distinct by SALT. */
 static char *survey_csv(const char *salt, int rows)
 {
@@ -70,15 +38,15 @@ static int setup(void **state)
     log_path = g_build_filename(dir, "serve.log", NULL);
     assert_int_equal(test_defis(db, NULL, NULL, "network", "add", "Occitanie", NULL), 0);
     assert_int_equal(test_defis(db, NULL, NULL, "network", "add", "Bretagne", NULL), 0);
-    lead = create_token("lead", NULL, NULL);
-    net_a = create_token("network", "Occitanie", NULL);
-    net_b = create_token("network", "Bretagne", NULL);
-    campaign = create_token("campaign", NULL, NULL);
+    lead = test_token(db, "lead", NULL, NULL);
+    net_a = test_token(db, "network", "Occitanie", NULL);
+    net_b = test_token(db, "network", "Bretagne", NULL);
+    campaign = test_token(db, "campaign", NULL, NULL);
     g_autofree char *revoked_id = NULL;
-    revoked = create_token("lead", NULL, &revoked_id);
+    revoked = test_token(db, "lead", NULL, &revoked_id);
     assert_int_equal(test_defis(db, NULL, NULL, "token", "revoke", revoked_id, NULL), 0);
     for (int i = 0; i < 3; i++)
-        g_free(create_token("campaign", NULL, &spare_ids[i]));
+        g_free(test_token(db, "campaign", NULL, &spare_ids[i]));
     g_autofree char *config = g_strdup_printf("[limits]\nmax_body = %d\nmax_header = %d\n"
                                               "page_max = 100\n",
                                               MAX_BODY, MAX_HEADER);
@@ -142,7 +110,7 @@ static void test_serve__health_openapi_metrics_are_public(void **state)
     /* The gauge of open challenges follows the store. */
     g_autofree char *gauge = g_strdup_printf(
         "\ndefis_challenges %" G_GINT64_FORMAT "\n",
-        count("SELECT count(*) FROM challenge WHERE state = 'open'"));
+        test_query_int(db, "SELECT count(*) FROM challenge WHERE state = 'open'"));
     assert_non_null(strstr(metrics->body, gauge));
 }
 
@@ -217,7 +185,7 @@ static char *expand(const char *template, const Fixture *fixtures, gsize n, cons
 
 static char *id_of(const char *sql)
 {
-    return g_strdup_printf("%" G_GINT64_FORMAT, count(sql));
+    return g_strdup_printf("%" G_GINT64_FORMAT, test_query_int(db, sql));
 }
 
 /* Every route of api/routes.c, every kind of caller, cell by cell. A refusal
@@ -360,16 +328,16 @@ static void test_serve__role_matrix(void **state)
 
 static void test_serve__network_token_cannot_write_for_another_network(void **state)
 {
-    gint64 surveys = count("SELECT count(*) FROM survey");
-    gint64 mentions = count("SELECT count(*) FROM mention");
+    gint64 surveys = test_query_int(db, "SELECT count(*) FROM survey");
+    gint64 mentions = test_query_int(db, "SELECT count(*) FROM mention");
     g_autofree char *csv = survey_csv("intrus", 10);
     g_autoptr(TestHttpResponse) r = test_http_request(port, "POST", "/v1/surveys?network=Occitanie",
                                                       net_b, "text/csv", csv, -1);
     assert_int_equal(r->status, 403);
     g_autofree char *code = error_code(r);
     assert_string_equal(code, "forbidden");
-    assert_int_equal(count("SELECT count(*) FROM survey"), surveys);
-    assert_int_equal(count("SELECT count(*) FROM mention"), mentions);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM survey"), surveys);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM mention"), mentions);
     /* A lead must name the network. */
     g_autoptr(TestHttpResponse) unnamed =
         test_http_request(port, "POST", "/v1/surveys", lead, "text/csv", csv, -1);
@@ -406,8 +374,8 @@ static void test_serve__upload_then_duplicate(void **state)
 
 static void test_serve__dry_run_and_profiles_write_nothing(void **state)
 {
-    gint64 surveys = count("SELECT count(*) FROM survey");
-    gint64 mentions = count("SELECT count(*) FROM mention");
+    gint64 surveys = test_query_int(db, "SELECT count(*) FROM survey");
+    gint64 mentions = test_query_int(db, "SELECT count(*) FROM mention");
     /* A Google Forms export: the profile is recognised, the place column mapped. */
     const char *export = "Horodateur,Nom du lieu,Quel est votre principal défi ?\n"
                          "2025/03/01 10:00:00,La Fabrique,Financer l'animation du lieu\n"
@@ -419,8 +387,8 @@ static void test_serve__dry_run_and_profiles_write_nothing(void **state)
     g_autoptr(json_t) report = test_http_json(r);
     assert_non_null(report);
     assert_string_equal(json_string_value(json_object_get(report, "profile")), "google-forms");
-    assert_int_equal(count("SELECT count(*) FROM survey"), surveys);
-    assert_int_equal(count("SELECT count(*) FROM mention"), mentions);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM survey"), surveys);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM mention"), mentions);
     /* An unknown profile is the client's mistake. */
     g_autoptr(TestHttpResponse) bad = test_http_request(
         port, "POST", "/v1/surveys?dry_run=1&profile=nosuchtool", net_b, "text/csv", export, -1);
@@ -429,7 +397,7 @@ static void test_serve__dry_run_and_profiles_write_nothing(void **state)
     g_autoptr(TestHttpResponse) real = test_http_request(
         port, "POST", "/v1/surveys?map=place%3DNom%20du%20lieu", net_b, "text/csv", export, -1);
     assert_int_equal(real->status, 201);
-    assert_int_equal(count("SELECT count(*) FROM mention"), mentions + 2);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM mention"), mentions + 2);
 }
 
 static void test_serve__bad_survey_lists_the_same_problems_as_the_cli(void **state)
@@ -442,7 +410,7 @@ static void test_serve__bad_survey_lists_the_same_problems_as_the_cli(void **sta
     g_autofree char *err = NULL;
     assert_int_equal(test_defis(db, NULL, &err, "import", "--network", "Occitanie", path, NULL),
                      1);
-    gint64 surveys = count("SELECT count(*) FROM survey");
+    gint64 surveys = test_query_int(db, "SELECT count(*) FROM survey");
     g_autoptr(TestHttpResponse) r =
         test_http_request(port, "POST", "/v1/surveys", net_a, "text/csv", bad, -1);
     assert_int_equal(r->status, 422);
@@ -478,7 +446,7 @@ static void test_serve__bad_survey_lists_the_same_problems_as_the_cli(void **sta
         cli_lines += g_str_has_prefix(*l, prefix);
     assert_int_equal(cli_lines, json_array_size(problems));
     json_decref(body);
-    assert_int_equal(count("SELECT count(*) FROM survey"), surveys);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM survey"), surveys);
 }
 
 /* ---- JSON bodies ------------------------------------------------------------------------ */
@@ -501,7 +469,7 @@ static void test_serve__json_bodies_are_strict(void **state)
         {"application/json", "{\"name\": \"Occitanie\"}", 409, "conflict"},
         {"application/json", "{\"name\": \" espace\"}", 400, "invalid"},
     };
-    gint64 networks = count("SELECT count(*) FROM network");
+    gint64 networks = test_query_int(db, "SELECT count(*) FROM network");
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autoptr(TestHttpResponse) r = test_http_request(port, "POST", "/v1/networks", lead,
                                                           cases[i].type, cases[i].body, -1);
@@ -510,7 +478,7 @@ static void test_serve__json_bodies_are_strict(void **state)
         g_autofree char *code = error_code(r);
         assert_string_equal(code, cases[i].code);
     }
-    assert_int_equal(count("SELECT count(*) FROM network"), networks);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM network"), networks);
     g_autoptr(TestHttpResponse) unknown_role = test_http_request(
         port, "POST", "/v1/tokens", lead, "application/json", "{\"role\": \"king\"}", -1);
     assert_int_equal(unknown_role->status, 400);
@@ -574,10 +542,10 @@ static void test_serve__chunked_oversized_body_is_refused_as_it_passes_the_limit
     gsize length = 4 * MAX_BODY;
     g_autofree char *csv = g_malloc(length);
     memset(csv, 'a', length);
-    gint64 surveys = count("SELECT count(*) FROM survey");
+    gint64 surveys = test_query_int(db, "SELECT count(*) FROM survey");
     g_autoptr(TestHttpResponse) r = send_until_answered(csv, length, TRUE);
     assert_int_equal(r->status, 413);
-    assert_int_equal(count("SELECT count(*) FROM survey"), surveys);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM survey"), surveys);
 }
 
 static void test_serve__plain_oversized_body_is_refused(void **state)
@@ -645,7 +613,7 @@ static void test_serve__challenges_follow_new_uploads(void **state)
 
 static void test_serve__mentions_come_page_by_page(void **state)
 {
-    gint64 total = count("SELECT count(*) FROM mention");
+    gint64 total = test_query_int(db, "SELECT count(*) FROM mention");
     gint64 seen = 0, after = 0;
     for (int pages = 0; pages < 1000; pages++) {
         g_autofree char *path = g_strdup_printf("/v1/mentions?limit=7&after=%" G_GINT64_FORMAT,
@@ -731,7 +699,7 @@ static gpointer upload_many(gpointer data)
 
 static void test_serve__two_networks_upload_at_once(void **state)
 {
-    gint64 mentions = count("SELECT count(*) FROM mention");
+    gint64 mentions = test_query_int(db, "SELECT count(*) FROM mention");
     Uploader a = {.token = net_a, .name = "occ"}, b = {.token = net_b, .name = "bzh"};
     GThread *ta = g_thread_new("a", upload_many, &a);
     GThread *tb = g_thread_new("b", upload_many, &b);
@@ -739,7 +707,7 @@ static void test_serve__two_networks_upload_at_once(void **state)
     g_thread_join(tb);
     assert_int_equal(a.failures + b.failures, 0);
     assert_int_equal(a.created + b.created, 2 * UPLOADS_PER_THREAD);
-    assert_int_equal(count("SELECT count(*) FROM mention"),
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM mention"),
                      mentions + 2 * UPLOADS_PER_THREAD * ROWS_PER_UPLOAD);
     g_autofree char *log = test_read_file(log_path, NULL);
     assert_null(strstr(log, "\"status\":5"));
@@ -752,7 +720,7 @@ static void test_serve__sigterm_finishes_the_upload_in_flight(void **state)
     g_autofree char *log2 = g_build_filename(dir, "serve2.log", NULL);
     guint16 port2 = 0;
     GSubprocess *second = test_serve_start(db, log2, &port2, "--threads", "2", NULL);
-    gint64 mentions = count("SELECT count(*) FROM mention");
+    gint64 mentions = test_query_int(db, "SELECT count(*) FROM mention");
     g_autofree char *csv = survey_csv("sigterm", 50);
     gsize length = strlen(csv);
     GError *error = NULL;
@@ -772,7 +740,7 @@ static void test_serve__sigterm_finishes_the_upload_in_flight(void **state)
     assert_non_null(r);
     assert_int_equal(r->status, 201);
     assert_int_equal(test_serve_stop(second, SIGTERM), 0);
-    assert_int_equal(count("SELECT count(*) FROM mention"), mentions + 50);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM mention"), mentions + 50);
     sqlite3 *conn = NULL;
     assert_int_equal(sqlite3_open(db, &conn), SQLITE_OK);
     sqlite3_stmt *stmt = NULL;

@@ -15,19 +15,6 @@ static GSubprocess *server;
 static guint16 port;
 static char *lead, *network, *campaign;
 
-static char *create_token(const char *role, const char *net)
-{
-    g_autofree char *out = NULL;
-    int status = net ? test_defis(db, &out, NULL, "token", "create", "--role", role, "--network",
-                                  net, "--json", NULL)
-                     : test_defis(db, &out, NULL, "token", "create", "--role", role, "--json",
-                                  NULL);
-    assert_int_equal(status, 0);
-    g_autoptr(json_t) value = json_loads(out, 0, NULL);
-    assert_non_null(value);
-    return g_strdup(json_string_value(json_object_get(value, "token")));
-}
-
 static int setup(void **state)
 {
     dir = test_tmpdir();
@@ -41,9 +28,9 @@ static int setup(void **state)
                                            "P3,Financer l'animation du lieu\n",
                                            -1);
     assert_int_equal(test_defis(db, NULL, NULL, "import", "--network", "Alpha", csv, NULL), 0);
-    lead = create_token("lead", NULL);
-    network = create_token("network", "Alpha");
-    campaign = create_token("campaign", NULL);
+    lead = test_token(db, "lead", NULL, NULL);
+    network = test_token(db, "network", "Alpha", NULL);
+    campaign = test_token(db, "campaign", NULL, NULL);
     server = test_serve_start(db, log_path, &port, NULL);
     return 0;
 }
@@ -66,8 +53,7 @@ static int teardown(void **state)
 static TestHttpResponse *call(const char *method, const char *path, const char *token,
                               const char *body)
 {
-    return test_http_request(port, method, path, token, body ? "application/json" : NULL, body,
-                             -1);
+    return test_http_request(port, method, path, token, body ? "application/json" : NULL, body, -1);
 }
 
 static void expect(TestHttpResponse *r, guint status)
@@ -122,9 +108,8 @@ static void test_serve_commons__shortlists_are_immutable_resources(void **state)
     assert_non_null(strstr(csv->body, sha));
     /* The same content as the command line shows. */
     g_autofree char *canonical = NULL;
-    assert_int_equal(test_defis(db, &canonical, NULL, "shortlist", "show", "1", "--canonical",
-                                NULL),
-                     0);
+    assert_int_equal(
+        test_defis(db, &canonical, NULL, "shortlist", "show", "1", "--canonical", NULL), 0);
     g_autofree char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, canonical, -1);
     assert_string_equal(hash, sha);
     expect(call("POST", "/v1/shortlists", lead, "{\"name\": \"S2\", \"unserved\": true}"), 201);
@@ -147,8 +132,8 @@ static TestHttpResponse *get_with(const char *path, const char *const *headers)
     for (const char *const *h = headers; h && *h; h++)
         g_ptr_array_add(all, (gpointer)*h);
     g_ptr_array_add(all, NULL);
-    assert_true(test_http_send(http, "GET", path, (const char *const *)all->pdata, NULL, 0, 0,
-                               &error));
+    assert_true(
+        test_http_send(http, "GET", path, (const char *const *)all->pdata, NULL, 0, 0, &error));
     TestHttpResponse *r = test_http_read(http, &error);
     assert_non_null(r);
     return r;
@@ -187,8 +172,8 @@ static void test_serve_commons__shortlists_answer_304_and_csv_by_accept(void **s
     assert_int_equal(other_form->status, 200);
 
     /* Accept: text/csv gives the CSV form, the same bytes as ?format=csv. */
-    g_autoptr(TestHttpResponse) by_query = call("GET", "/v1/shortlists/1?format=csv", campaign,
-                                                NULL);
+    g_autoptr(TestHttpResponse) by_query =
+        call("GET", "/v1/shortlists/1?format=csv", campaign, NULL);
     g_autoptr(TestHttpResponse) by_accept =
         get_with("/v1/shortlists/1", (const char *[]){"Accept: text/csv", NULL});
     assert_int_equal(by_accept->status, 200);
@@ -198,8 +183,8 @@ static void test_serve_commons__shortlists_answer_304_and_csv_by_accept(void **s
     assert_int_equal(by_accept->length, by_query->length);
     assert_memory_equal(by_accept->body, by_query->body, by_query->length);
     g_autofree char *csv_match = g_strdup_printf("If-None-Match: %s", csv_etag);
-    g_autoptr(TestHttpResponse) csv_same = get_with(
-        "/v1/shortlists/1", (const char *[]){"Accept: text/csv", csv_match, NULL});
+    g_autoptr(TestHttpResponse) csv_same =
+        get_with("/v1/shortlists/1", (const char *[]){"Accept: text/csv", csv_match, NULL});
     assert_int_equal(csv_same->status, 304);
     /* Qualities decide; JSON when the client has no preference; 406 when neither will do. */
     g_autoptr(TestHttpResponse) prefers_json = get_with(
@@ -223,12 +208,11 @@ static void test_serve_commons__shortlists_answer_304_and_csv_by_accept(void **s
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_serve_commons__same_rules_and_errors, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_serve_commons__same_rules_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_serve_commons__shortlists_are_immutable_resources,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            test_serve_commons__shortlists_answer_304_and_csv_by_accept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_serve_commons__shortlists_answer_304_and_csv_by_accept,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,38 +16,12 @@ static GSubprocess *server;
 static guint16 port;
 static char *lead, *alpha, *campaign;
 
-static char *create_token(const char *role, const char *net)
-{
-    g_autofree char *out = NULL;
-    int status =
-        net ? test_defis(db, &out, NULL, "token", "create", "--role", role, "--network", net,
-                         "--json", NULL)
-            : test_defis(db, &out, NULL, "token", "create", "--role", role, "--json", NULL);
-    assert_int_equal(status, 0);
-    g_autoptr(json_t) value = json_loads(out, 0, NULL);
-    assert_non_null(value);
-    return g_strdup(json_string_value(json_object_get(value, "token")));
-}
-
-static gint64 count(const char *sql)
-{
-    sqlite3 *conn = NULL;
-    assert_int_equal(sqlite3_open_v2(db, &conn, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(conn, sql, -1, &stmt, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    gint64 value = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    sqlite3_close(conn);
-    return value;
-}
-
 /* The challenge of the first mention whose text is TEXT. */
 static gint64 challenge_of(const char *text)
 {
     g_autofree char *sql = g_strdup_printf(
         "SELECT challenge_id FROM mention WHERE text = '%s' ORDER BY id LIMIT 1", text);
-    return count(sql);
+    return test_query_int(db, sql);
 }
 
 static int setup(void **state)
@@ -84,9 +58,9 @@ static int setup(void **state)
     assert_int_equal(
         test_defis(db, NULL, NULL, "import", "--network", "Beta", "--config", strict, near, NULL),
         0);
-    lead = create_token("lead", NULL);
-    alpha = create_token("network", "Alpha");
-    campaign = create_token("campaign", NULL);
+    lead = test_token(db, "lead", NULL, NULL);
+    alpha = test_token(db, "network", "Alpha", NULL);
+    campaign = test_token(db, "campaign", NULL, NULL);
     g_autofree char *config =
         test_write_file(dir, "serve.ini", "[service]\nsettings = strict.ini\n", -1);
     server = test_serve_start(db, log_path, &port, "--config", config, NULL);
@@ -180,9 +154,9 @@ static void test_serve_dedup__merge_then_unmerge_restores_the_ranking(void **sta
 static void test_serve_dedup__split_returns_a_new_id(void **state)
 {
     gint64 oven = challenge_of("Construire un four à pain collectif");
-    gint64 mention = count("SELECT max(id) FROM mention WHERE text = "
-                           "'Construire un four à pain collectif'");
-    gint64 highest = count("SELECT max(id) FROM challenge");
+    gint64 mention = test_query_int(db, "SELECT max(id) FROM mention WHERE text = "
+                                        "'Construire un four à pain collectif'");
+    gint64 highest = test_query_int(db, "SELECT max(id) FROM challenge");
     g_autofree char *body = g_strdup_printf("{\"mentions\": [%" G_GINT64_FORMAT "]}", mention);
     g_autoptr(TestHttpResponse) r = call("POST", "/v1/mentions/split", lead, body);
     assert_int_equal(r->status, 201);
@@ -197,9 +171,10 @@ static void test_serve_dedup__split_returns_a_new_id(void **state)
     assert_int_equal(json_integer_value(json_object_get(json_array_get(mentions, 0), "id")),
                      mention);
     /* The rest of the challenge stays; the last mention of one cannot leave it. */
-    g_autofree char *rest = g_strdup_printf("{\"mentions\": [%" G_GINT64_FORMAT "]}",
-                                            count("SELECT min(id) FROM mention WHERE text = "
-                                                  "'Construire un four à pain collectif'"));
+    g_autofree char *rest =
+        g_strdup_printf("{\"mentions\": [%" G_GINT64_FORMAT "]}",
+                        test_query_int(db, "SELECT min(id) FROM mention WHERE text = "
+                                           "'Construire un four à pain collectif'"));
     (void)oven;
     EXPECT("POST", "/v1/mentions/split", lead, rest, 400);
     EXPECT("POST", "/v1/mentions/split", lead, "{\"mentions\": [99999]}", 404);
@@ -232,7 +207,7 @@ static void test_serve_dedup__dismiss_removes_the_pair_from_review(void **state)
     /* A rebuild under the service's settings keeps the decision. */
     g_autoptr(json_t) report = expect("POST", "/v1/dedup/rebuild", lead, NULL, 200);
     assert_int_equal(json_integer_value(json_object_get(report, "challenges")),
-                     count("SELECT count(*) FROM challenge WHERE state = 'open'"));
+                     test_query_int(db, "SELECT count(*) FROM challenge WHERE state = 'open'"));
     assert_true(json_integer_value(json_object_get(report, "locked")) >= 2);
     g_autoptr(json_t) still = expect("GET", "/v1/review", lead, NULL, 200);
     assert_int_equal(json_array_size(json_object_get(still, "pairs")), 0);
@@ -241,25 +216,25 @@ static void test_serve_dedup__dismiss_removes_the_pair_from_review(void **state)
 static void test_serve_dedup__a_network_votes_for_its_own_network_only(void **state)
 {
     gint64 breton = challenge_of("Traduire les statuts en breton");
-    gint64 votes = count("SELECT count(*) FROM vote");
-    gint64 journal = count("SELECT count(*) FROM journal");
-    gint64 places = count("SELECT count(*) FROM place");
+    gint64 votes = test_query_int(db, "SELECT count(*) FROM vote");
+    gint64 journal = test_query_int(db, "SELECT count(*) FROM journal");
+    gint64 places = test_query_int(db, "SELECT count(*) FROM place");
     g_autofree char *other = g_strdup_printf("{\"challenge\": %" G_GINT64_FORMAT
                                              ", \"place\": \"Intrus\", \"network\": \"Beta\"}",
                                              breton);
     g_autoptr(json_t) refused = expect("POST", "/v1/votes", alpha, other, 403);
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(refused, "error"), "code")), "forbidden");
-    assert_int_equal(count("SELECT count(*) FROM vote"), votes);
-    assert_int_equal(count("SELECT count(*) FROM journal"), journal);
-    assert_int_equal(count("SELECT count(*) FROM place"), places);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM vote"), votes);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM journal"), journal);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM place"), places);
     /* Its own network, named or not. */
     g_autofree char *own = g_strdup_printf(
         "{\"challenge\": %" G_GINT64_FORMAT ", \"place\": \"La Fabrique\"}", breton);
     g_autoptr(json_t) vote = expect("POST", "/v1/votes", alpha, own, 201);
     assert_string_equal(json_string_value(json_object_get(vote, "network")), "Alpha");
     assert_int_equal(json_integer_value(json_object_get(vote, "challenge")), breton);
-    assert_int_equal(count("SELECT count(*) FROM vote"), votes + 1);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM vote"), votes + 1);
     /* A vote counts once: the second is refused, as `defis vote` refuses it. */
     EXPECT("POST", "/v1/votes", alpha, own, 409);
     g_autofree char *named = g_strdup_printf("{\"challenge\": %" G_GINT64_FORMAT
@@ -277,7 +252,7 @@ static void test_serve_dedup__a_network_votes_for_its_own_network_only(void **st
         g_strdup_printf("{\"challenge\": %" G_GINT64_FORMAT ", \"place\": \" X\"}", breton);
     EXPECT("POST", "/v1/votes", alpha, bad_place, 400);
     EXPECT("POST", "/v1/votes", campaign, own, 403);
-    assert_int_equal(count("SELECT count(*) FROM vote"), votes + 3);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM vote"), votes + 3);
     /* The votes show in the challenge, and rescoring from scratch changes nothing. */
     g_autofree char *show = g_strdup_printf("/v1/challenges/%" G_GINT64_FORMAT, breton);
     g_autoptr(json_t) before = expect("GET", show, campaign, NULL, 200);
@@ -318,7 +293,7 @@ static void test_serve_dedup__bad_bodies_are_400(void **state)
         {"/v1/votes", "{\"challenge\": 0, \"place\": \"X\"}"},
         {"/v1/votes", "{\"place\": \"X\"}"},
     };
-    gint64 journal = count("SELECT count(*) FROM journal");
+    gint64 journal = test_query_int(db, "SELECT count(*) FROM journal");
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autoptr(json_t) error =
             expect("POST", cases[i].path, g_str_equal(cases[i].path, "/v1/votes") ? alpha : lead,
@@ -327,7 +302,7 @@ static void test_serve_dedup__bad_bodies_are_400(void **state)
             json_string_value(json_object_get(json_object_get(error, "error"), "code"));
         assert_string_equal(code, "bad_request");
     }
-    assert_int_equal(count("SELECT count(*) FROM journal"), journal);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM journal"), journal);
     /* A body of another type is 415; a route without a body takes none. */
     g_autoptr(TestHttpResponse) text =
         test_http_request(port, "POST", "/v1/votes", alpha, "text/plain", "x", -1);

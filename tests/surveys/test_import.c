@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* test_import.c - survey files into the store: shapes, encodings, bad files, atomicity, idempotence. */
+/* test_import.c - survey files into the store: shapes, encodings, bad files, atomicity,
+ * idempotence. */
 #include "helpers.h"
 
 #include <sqlite3.h>
@@ -48,19 +49,6 @@ static gboolean import_text(const char *name, const char *content, gssize length
 {
     g_autofree char *path = test_write_file(dir, name, content, length);
     return survey_import_file(store, path, o, report, error);
-}
-
-static gint64 count(const char *sql)
-{
-    sqlite3 *conn = NULL;
-    assert_int_equal(sqlite3_open(db, &conn), SQLITE_OK);
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(conn, sql, -1, &stmt, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    gint64 value = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    sqlite3_close(conn);
-    return value;
 }
 
 static char *query_text(const char *sql)
@@ -123,9 +111,9 @@ static void test_import__long_csv(void **state)
     assert_string_equal(r.shape, "long");
     assert_string_equal(r.delimiter, ",");
     assert_string_equal(r.encoding, "UTF-8");
-    assert_int_equal(count("SELECT count(*) FROM mention"), 3);
-    assert_int_equal(count("SELECT members FROM place WHERE name = 'Le Hangar'"), 45);
-    assert_int_equal(count("SELECT votes FROM mention WHERE line = 2"), 3);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM mention"), 3);
+    assert_int_equal(test_query_int(db, "SELECT members FROM place WHERE name = 'Le Hangar'"), 45);
+    assert_int_equal(test_query_int(db, "SELECT votes FROM mention WHERE line = 2"), 3);
     /* The raw row keeps every column, the unknown one too. */
     g_autofree char *raw = query_text("SELECT raw FROM mention WHERE line = 2");
     g_autoptr(json_t) row = json_loads(raw, 0, NULL);
@@ -135,7 +123,7 @@ static void test_import__long_csv(void **state)
                         "Financer l'animation");
     g_autofree char *text = query_text("SELECT text FROM mention WHERE line = 3");
     assert_string_equal(text, "Trouver un outil, simple");
-    assert_int_equal(count("SELECT count(*) FROM journal WHERE action = 'import'"), 1);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM journal WHERE action = 'import'"), 1);
     survey_report_clear(&r);
 }
 
@@ -143,9 +131,10 @@ static void test_import__wide_csv_with_bom_and_semicolons(void **state)
 {
     SurveyImportOptions o = options("Bretagne");
     SurveyReport r = {0};
-    const char *csv = "\xef\xbb\xbfplace;members;challenge_1;challenge_2;theme_1;theme;importance_2\r\n"
-                      "Ti Lab;80;Financer l'animation;Former les bénévoles;financement;divers;5\r\n"
-                      "L'Établi;;Financer l’animation;;;autre;\r\n";
+    const char *csv =
+        "\xef\xbb\xbfplace;members;challenge_1;challenge_2;theme_1;theme;importance_2\r\n"
+        "Ti Lab;80;Financer l'animation;Former les bénévoles;financement;divers;5\r\n"
+        "L'Établi;;Financer l’animation;;;autre;\r\n";
     GError *error = NULL;
     assert_true(import_text("w.csv", csv, -1, &o, &r, &error));
     assert_string_equal(r.shape, "wide");
@@ -159,7 +148,8 @@ static void test_import__wide_csv_with_bom_and_semicolons(void **state)
     g_autofree char *theme1 = query_text("SELECT theme FROM mention WHERE line = 2 AND "
                                          "text LIKE 'Financer%'");
     assert_string_equal(theme1, "financement");
-    assert_int_equal(count("SELECT importance FROM mention WHERE text LIKE 'Former%'"), 5);
+    assert_int_equal(test_query_int(db, "SELECT importance FROM mention WHERE text LIKE 'Former%'"),
+                     5);
     survey_report_clear(&r);
 }
 
@@ -181,7 +171,7 @@ static void test_import__json(void **state)
     assert_int_equal(r.mentions, 2);
     assert_int_equal(r.skipped, 1);
     assert_int_equal(r.challenges_created, 1);
-    assert_int_equal(count("SELECT respondents FROM survey"), 48);
+    assert_int_equal(test_query_int(db, "SELECT respondents FROM survey"), 48);
     g_autofree char *title = query_text("SELECT title FROM survey");
     assert_string_equal(title, "Enquête 2022");
     g_autofree char *raw = query_text("SELECT raw FROM mention WHERE votes = 2");
@@ -211,7 +201,7 @@ static void test_import__same_bytes_twice_is_a_noop(void **state)
     assert_true(import_text("a.csv", csv, -1, &other, &r, NULL));
     assert_false(r.duplicate);
     survey_report_clear(&r);
-    assert_int_equal(count("SELECT count(*) FROM survey"), 2);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM survey"), 2);
 }
 
 static void test_import__bad_last_row_writes_nothing(void **state)
@@ -261,7 +251,7 @@ static void test_import__lists_every_problem(void **state)
     g_autoptr(json_t) out = survey_report_to_json(&r);
     assert_int_equal(json_array_size(json_object_get(out, "problems")), 2);
     survey_report_clear(&r);
-    assert_int_equal(count("SELECT count(*) FROM survey"), 0);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM survey"), 0);
 }
 
 static void test_import__windows_1252_is_converted(void **state)
@@ -283,7 +273,8 @@ static void test_import__original_text_is_kept_exactly(void **state)
 {
     SurveyImportOptions o = options("Occitanie");
     SurveyReport r = {0};
-    const char *csv = "place,challenge\n\"  La Fabrique \",\"  Financer\r\nl'animation \"\"vite\"\"  \"\n";
+    const char *csv =
+        "place,challenge\n\"  La Fabrique \",\"  Financer\r\nl'animation \"\"vite\"\"  \"\n";
     assert_true(import_text("x.csv", csv, -1, &o, &r, NULL));
     g_autofree char *text = query_text("SELECT text FROM mention");
     assert_string_equal(text, "  Financer\r\nl'animation \"vite\"  ");
@@ -306,8 +297,8 @@ static void test_import__limits(void **state)
 
     o = options("Occitanie");
     o.limits.max_field = 12;
-    assert_false(import_text("field.csv", "place,challenge\nA,Financer l'animation\n", -1, &o, &r,
-                             &error));
+    assert_false(
+        import_text("field.csv", "place,challenge\nA,Financer l'animation\n", -1, &o, &r, &error));
     assert_non_null(error);
     g_clear_error(&error);
     assert_int_equal(r.problem_count, 1);
@@ -321,7 +312,7 @@ static void test_import__limits(void **state)
     assert_true(g_error_matches(error, SURVEY_ERROR, SURVEY_ERROR_TOO_LARGE));
     g_clear_error(&error);
     survey_report_clear(&r);
-    assert_int_equal(count("SELECT count(*) FROM survey"), 0);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM survey"), 0);
 }
 
 static void test_import__unknown_network(void **state)
@@ -352,7 +343,7 @@ static void test_import__acknowledged_import_survives_a_crash(void **state)
     waitpid(pid, &status, 0);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
-    assert_int_equal(count("SELECT count(*) FROM mention"), 1);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM mention"), 1);
 }
 
 /* Each tests/surveys/data/invalid/<case>/ holds input.csv or input.json and
@@ -391,8 +382,8 @@ static void test_import__invalid_cases(void **state)
             if (r.problem_count == 0)
                 fail_msg("%s: no problem listed (error: %s)", name, error->message);
             SurveyProblem *p = g_ptr_array_index(r.problems, 0);
-            g_autofree char *at = g_strdup_printf("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
-                                                  p->line, p->column);
+            g_autofree char *at =
+                g_strdup_printf("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, p->line, p->column);
             gboolean place_ok = g_ascii_isdigit(where[0]) ? strcmp(at, where) == 0
                                                           : g_strcmp0(p->field, where) == 0;
             if (!place_ok || !strstr(p->message, phrase))
@@ -405,8 +396,8 @@ static void test_import__invalid_cases(void **state)
     }
     g_dir_close(cases);
     assert_true(seen >= 20);
-    assert_int_equal(count("SELECT count(*) FROM survey"), 0);
-    assert_int_equal(count("SELECT count(*) FROM mention"), 0);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM survey"), 0);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM mention"), 0);
 }
 
 int main(void)
