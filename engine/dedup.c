@@ -276,8 +276,7 @@ gint64 defis__dedup_create_challenge(DefisDedup *dedup, const char *title, GErro
 {
     DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_CHALLENGE_INSERT);
     defis_stmt_bind_text(stmt, 1, title, -1);
-    defis_stmt_bind_null(stmt, 2);
-    defis_stmt_bind_text(stmt, 3, dedup->now, -1);
+    defis_stmt_bind_text(stmt, 2, dedup->now, -1);
     if (!defis_stmt_exec(stmt, error))
         return 0;
     return defis_store_last_id(dedup->store);

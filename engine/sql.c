@@ -41,7 +41,6 @@ static const char *const migrations[] = {
     "CREATE TABLE challenge ("
     "  id INTEGER PRIMARY KEY,"
     "  title TEXT NOT NULL,"
-    "  key TEXT UNIQUE,"
     "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'merged', 'archived')),"
     "  merged_into INTEGER REFERENCES challenge(id),"
     "  created_at TEXT NOT NULL"
@@ -336,21 +335,12 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
     [DEFIS_SQL_PLACE_INSERT] = "INSERT INTO place (network_id, name, members) VALUES (?1, ?2, ?3)",
     [DEFIS_SQL_PLACE_SET_MEMBERS] = "UPDATE place SET members = ?2 WHERE id = ?1",
 
-    [DEFIS_SQL_CHALLENGE_BY_KEY] = "SELECT id FROM challenge WHERE key = ?1",
     [DEFIS_SQL_CHALLENGE_INSERT] =
-        "INSERT INTO challenge (title, key, created_at) VALUES (?1, ?2, ?3)",
+        "INSERT INTO challenge (title, created_at) VALUES (?1, ?2)",
     [DEFIS_SQL_MENTION_INSERT] =
         "INSERT INTO mention (survey_id, place_id, challenge_id, line, text, norm, theme,"
         " importance, members, votes, raw, norm_hash)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    [DEFIS_SQL_CHALLENGES_RANKED] =
-        "SELECT c.id, c.title, count(*) AS mentions,"
-        "  count(DISTINCT m.place_id) AS places,"
-        "  count(DISTINCT p.network_id) AS networks"
-        " FROM challenge c JOIN mention m ON m.challenge_id = c.id"
-        " JOIN place p ON p.id = m.place_id"
-        " WHERE c.state = 'open'"
-        " GROUP BY c.id ORDER BY places DESC, mentions DESC, c.id LIMIT ?1",
     [DEFIS_SQL_MENTIONS_EXPORT] =
         "SELECT m.id, n.name, p.name, m.text, m.challenge_id, m.theme, m.importance,"
         " m.members, m.votes, m.survey_id, m.line"
@@ -388,7 +378,6 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
     [DEFIS_SQL_DEDUP_DISMISS] =
         "INSERT INTO dedup_dismissal (a, b, at, actor) VALUES (?1, ?2, ?3, ?4)"
         " ON CONFLICT (a, b) DO NOTHING",
-    [DEFIS_SQL_DEDUP_IS_DISMISSED] = "SELECT 1 FROM dedup_dismissal WHERE a = ?1 AND b = ?2",
     [DEFIS_SQL_CHALLENGE_GET] =
         "SELECT id, title, state, merged_into,"
         "  (SELECT count(*) FROM mention WHERE challenge_id = ?1)"

@@ -23,10 +23,8 @@ typedef enum {
     DEFIS_SQL_PLACE_SET_MEMBERS, /* ?1 id, ?2 members */
 
     /* challenges and mentions */
-    DEFIS_SQL_CHALLENGE_BY_KEY, /* ?1 key -> id */
-    DEFIS_SQL_CHALLENGE_INSERT, /* ?1 title, ?2 key, ?3 created_at */
+    DEFIS_SQL_CHALLENGE_INSERT, /* ?1 title, ?2 created_at */
     DEFIS_SQL_MENTION_INSERT,   /* ?1 survey … ?11 raw, ?12 norm_hash */
-    DEFIS_SQL_CHALLENGES_RANKED, /* ?1 limit -> id, title, mentions, places, networks */
     DEFIS_SQL_MENTIONS_EXPORT,  /* ?1 after id -> id, network, place, text, challenge_id, theme,
                                       importance, members, votes, survey_id, line */
 
@@ -51,7 +49,6 @@ typedef enum {
     DEFIS_SQL_DEDUP_REVIEW_LIST,     /* ?1 limit -> a, b, similarity, title a, title b, n a, n b */
     DEFIS_SQL_DEDUP_REVIEW_DELETE,   /* ?1 a, ?2 b */
     DEFIS_SQL_DEDUP_DISMISS,         /* ?1 a, ?2 b, ?3 at, ?4 actor */
-    DEFIS_SQL_DEDUP_IS_DISMISSED,    /* ?1 a, ?2 b -> 1 */
     DEFIS_SQL_CHALLENGE_GET,         /* ?1 id -> id, title, state, merged_into, mentions */
     DEFIS_SQL_CHALLENGE_SET_STATE,   /* ?1 id, ?2 state, ?3 merged_into */
     DEFIS_SQL_CHALLENGE_SET_TITLE,   /* ?1 id, ?2 title */
