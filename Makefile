@@ -37,6 +37,9 @@ demo: build
 	@echo
 	@$(DEFIS) challenges
 	@echo
+	@echo "Nearly alike, for a lead to merge (\`defis merge A B\`) or dismiss:"
+	@$(DEFIS) review
+	@echo
 	@token=$$($(DEFIS) token create --role lead --label demo 2>/dev/null) && \
 	  echo "A lead token for the service (shown once; \`defis token list\` lists them):" && \
 	  echo "  $$token" && echo && \
