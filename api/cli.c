@@ -54,7 +54,7 @@ GOptionContext *api_cli_context(const char *command, const char *parameters, con
 
 gboolean api_cli_format(const char *command, const char *name, unsigned allowed, ApiFormat *format)
 {
-    static const char *const names[] = {"table", "json", "csv"};
+    static const char *const names[] = {"table", "json", "csv", "text"};
     if (!name)
         return TRUE;
     g_autoptr(GString) known = g_string_new(NULL);
@@ -69,6 +69,16 @@ gboolean api_cli_format(const char *command, const char *name, unsigned allowed,
     }
     api_cli_usage(command, "unknown format \"%s\": use %s", name, known->str);
     return FALSE;
+}
+
+gboolean api_cli_settings(const char *path, DefisScoreSettings **settings)
+{
+    GError *error = NULL;
+    if (path && !(*settings = defis_settings_load(path, &error))) {
+        api_cli_fail(error);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 void api_csv_field(GString *out, const char *text)

@@ -4,6 +4,7 @@
 #define API_CLI_H
 
 #include "engine/common.h"
+#include "engine/settings.h"
 #include "engine/store.h"
 
 /* Exit statuses: success, bad input or a failed operation, a usage error. */
@@ -44,15 +45,20 @@ GOptionContext *api_cli_context(const char *command, const char *parameters, con
                                 const GOptionEntry *entries);
 
 /* Output formats, and the sets of them a command accepts. */
-typedef enum { API_FORMAT_TABLE, API_FORMAT_JSON, API_FORMAT_CSV } ApiFormat;
+typedef enum { API_FORMAT_TABLE, API_FORMAT_JSON, API_FORMAT_CSV, API_FORMAT_TEXT } ApiFormat;
 #define API_FORMATS_TABLE_JSON (1u << API_FORMAT_TABLE | 1u << API_FORMAT_JSON)
 #define API_FORMATS_JSON_CSV (1u << API_FORMAT_JSON | 1u << API_FORMAT_CSV)
 #define API_FORMATS_ALL (1u << API_FORMAT_TABLE | 1u << API_FORMAT_JSON | 1u << API_FORMAT_CSV)
+#define API_FORMATS_TEXT_JSON (1u << API_FORMAT_TEXT | 1u << API_FORMAT_JSON)
 
 /* Sets *FORMAT from the --format NAME of COMMAND, among ALLOWED (a mask of
  * 1 << ApiFormat); NAME NULL keeps *FORMAT. On any other name prints a usage
  * error listing the allowed ones and returns FALSE: exit with API_EXIT_USAGE. */
 gboolean api_cli_format(const char *command, const char *name, unsigned allowed, ApiFormat *format);
+
+/* Reads the settings file PATH (--config) into *SETTINGS when PATH is not NULL;
+ * prints the error and returns FALSE when it cannot: exit with API_EXIT_FAIL. */
+gboolean api_cli_settings(const char *path, DefisScoreSettings **settings);
 
 /* Appends TEXT as one CSV field (quoted when needed, RFC 4180). */
 void api_csv_field(GString *out, const char *text);

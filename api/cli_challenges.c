@@ -114,8 +114,8 @@ int api_cli_challenges(ApiCli *cli, int argc, char **argv)
         return API_EXIT_USAGE;
     GError *error = NULL;
     g_autoptr(DefisScoreSettings) settings = NULL;
-    if (config && !(settings = defis_settings_load(config, &error)))
-        return api_cli_fail(error);
+    if (!api_cli_settings(config, &settings))
+        return API_EXIT_FAIL;
     g_autoptr(DefisStore) store = api_cli_open(cli);
     if (!store)
         return API_EXIT_FAIL;

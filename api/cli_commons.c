@@ -12,16 +12,6 @@
 #define TEXT(object, key) json_string_value(json_object_get(object, key))
 
 /* --config FILE: the settings that hold the recognition threshold. */
-static gboolean load_settings(const char *config, DefisScoreSettings **settings, int *status)
-{
-    GError *error = NULL;
-    if (config && !(*settings = defis_settings_load(config, &error))) {
-        *status = api_cli_fail(error);
-        return FALSE;
-    }
-    return TRUE;
-}
-
 static char *keywords_text(json_t *keywords)
 {
     g_autoptr(GString) out = g_string_new(NULL);
@@ -210,9 +200,8 @@ static int commons_list(ApiCli *cli, int argc, char **argv)
     if (!api_cli_format("commons list", format_name, API_FORMATS_ALL, &format))
         return API_EXIT_USAGE;
     g_autoptr(DefisScoreSettings) settings = NULL;
-    int status = 0;
-    if (!load_settings(config, &settings, &status))
-        return status;
+    if (!api_cli_settings(config, &settings))
+        return API_EXIT_FAIL;
     g_autoptr(DefisStore) store = api_cli_open(cli);
     if (!store)
         return API_EXIT_FAIL;
@@ -291,14 +280,13 @@ static int commons_show(ApiCli *cli, int argc, char **argv)
         return API_EXIT_USAGE;
     if (argc != 2)
         return api_cli_usage("commons show", "give exactly one commons NAME");
-    gboolean json = format_name && strcmp(format_name, "json") == 0;
-    if (format_name && !json && strcmp(format_name, "text") != 0)
-        return api_cli_usage("commons show", "unknown format \"%s\": use text or json",
-                             format_name);
+    ApiFormat format = API_FORMAT_TEXT;
+    if (!api_cli_format("commons show", format_name, API_FORMATS_TEXT_JSON, &format))
+        return API_EXIT_USAGE;
+    gboolean json = format == API_FORMAT_JSON;
     g_autoptr(DefisScoreSettings) settings = NULL;
-    int status = 0;
-    if (!load_settings(config, &settings, &status))
-        return status;
+    if (!api_cli_settings(config, &settings))
+        return API_EXIT_FAIL;
     g_autoptr(DefisStore) store = api_cli_open(cli);
     if (!store)
         return API_EXIT_FAIL;
@@ -373,11 +361,10 @@ static int commons_import(ApiCli *cli, int argc, char **argv)
         return API_EXIT_USAGE;
     if (argc != 2)
         return api_cli_usage("commons import", "give exactly one FILE");
-    gboolean as_json;
-    if (format_name && strcmp(format_name, "json") != 0 && strcmp(format_name, "csv") != 0)
-        return api_cli_usage("commons import", "unknown format \"%s\": use json or csv",
-                             format_name);
-    as_json = format_name ? strcmp(format_name, "json") == 0 : g_str_has_suffix(argv[1], ".json");
+    ApiFormat format = g_str_has_suffix(argv[1], ".json") ? API_FORMAT_JSON : API_FORMAT_CSV;
+    if (!api_cli_format("commons import", format_name, API_FORMATS_JSON_CSV, &format))
+        return API_EXIT_USAGE;
+    gboolean as_json = format == API_FORMAT_JSON;
     g_autoptr(ApiCommonsFile) file = NULL;
     g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
     file = api_commons_file_read(argv[1], as_json, problems);

@@ -48,10 +48,10 @@ int api_cli_dedup(ApiCli *cli, int argc, char **argv)
         return API_EXIT_USAGE;
     if (!rebuild || argc != 1)
         return api_cli_usage("dedup", "expected `defis dedup --rebuild`");
-    g_autoptr(DefisScoreSettings) settings = NULL;
     GError *error = NULL;
-    if (config && !(settings = defis_settings_load(config, &error)))
-        return api_cli_fail(error);
+    g_autoptr(DefisScoreSettings) settings = NULL;
+    if (!api_cli_settings(config, &settings))
+        return API_EXIT_FAIL;
     g_autoptr(DefisStore) store = api_cli_open(cli);
     if (!store)
         return API_EXIT_FAIL;

@@ -232,9 +232,8 @@ int api_cli_import(ApiCli *cli, int argc, char **argv)
         return api_cli_usage("import", "limits must be positive");
 
     g_autoptr(DefisScoreSettings) settings = NULL;
-    GError *config_error = NULL;
-    if (config && !(settings = defis_settings_load(config, &config_error)))
-        return api_cli_fail(config_error);
+    if (!api_cli_settings(config, &settings))
+        return API_EXIT_FAIL;
     for (char **m = maps; m && *m; m++) {
         g_autoptr(GError) bad = NULL;
         SurveyMap map;

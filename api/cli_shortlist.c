@@ -55,8 +55,8 @@ static int shortlist_create(ApiCli *cli, int argc, char **argv)
                              DEFIS_SHORTLIST_LIMIT_MAX);
     GError *error = NULL;
     g_autoptr(DefisScoreSettings) settings = NULL;
-    if (config && !(settings = defis_settings_load(config, &error)))
-        return api_cli_fail(error);
+    if (!api_cli_settings(config, &settings))
+        return API_EXIT_FAIL;
     g_autoptr(DefisStore) store = api_cli_open(cli);
     if (!store)
         return API_EXIT_FAIL;
@@ -241,10 +241,10 @@ static int shortlist_diff(ApiCli *cli, int argc, char **argv)
     gint64 a = 0, b = 0;
     if (argc != 3 || !parse_id(argv[1], &a) || !parse_id(argv[2], &b))
         return api_cli_usage("shortlist diff", "give two shortlist IDs");
-    gboolean json = format_name && strcmp(format_name, "json") == 0;
-    if (format_name && !json && strcmp(format_name, "text") != 0)
-        return api_cli_usage("shortlist diff", "unknown format \"%s\": use text or json",
-                             format_name);
+    ApiFormat format = API_FORMAT_TEXT;
+    if (!api_cli_format("shortlist diff", format_name, API_FORMATS_TEXT_JSON, &format))
+        return API_EXIT_USAGE;
+    gboolean json = format == API_FORMAT_JSON;
     g_autoptr(DefisStore) store = api_cli_open(cli);
     if (!store)
         return API_EXIT_FAIL;

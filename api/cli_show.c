@@ -118,15 +118,14 @@ int api_cli_show(ApiCli *cli, int argc, char **argv)
     gint64 id = g_ascii_strtoll(argv[1], &end, 10);
     if (*end || end == argv[1] || id < 1)
         return api_cli_usage("show", "\"%s\" is not a challenge id", argv[1]);
-    gboolean json = FALSE;
-    if (format_name && g_strcmp0(format_name, "json") == 0)
-        json = TRUE;
-    else if (format_name && g_strcmp0(format_name, "text") != 0)
-        return api_cli_usage("show", "unknown format \"%s\": use text or json", format_name);
+    ApiFormat format = API_FORMAT_TEXT;
+    if (!api_cli_format("show", format_name, API_FORMATS_TEXT_JSON, &format))
+        return API_EXIT_USAGE;
+    gboolean json = format == API_FORMAT_JSON;
     GError *error = NULL;
     g_autoptr(DefisScoreSettings) settings = NULL;
-    if (config && !(settings = defis_settings_load(config, &error)))
-        return api_cli_fail(error);
+    if (!api_cli_settings(config, &settings))
+        return API_EXIT_FAIL;
     g_autoptr(DefisStore) store = api_cli_open(cli);
     if (!store)
         return API_EXIT_FAIL;
