@@ -11,6 +11,7 @@
 
 #include "engine/commons.h"
 #include "engine/error.h"
+#include "engine/hash.h"
 #include "engine/idmap.h"
 #include "engine/journal.h"
 #include "engine/minhash.h"
@@ -178,15 +179,7 @@ void defis_dedup_free(DefisDedup *dedup)
 
 gint64 defis_dedup_norm_hash(const char *norm)
 {
-    guint64 h = 0xcbf29ce484222325ULL; /* FNV-1a, then a murmur3 finaliser */
-    for (const unsigned char *p = (const unsigned char *)norm; *p; p++)
-        h = (h ^ *p) * 0x100000001b3ULL;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return (gint64)h;
+    return (gint64)defis_hash_bytes(norm, strlen(norm), 0);
 }
 
 void defis__dedup_put_id(GHashTable *table, gint64 key, gint64 value)

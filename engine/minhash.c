@@ -4,6 +4,8 @@
 
 #include <math.h>
 
+#include "engine/hash.h"
+
 /* The hash functions are h_i(x) = (a_i · mix(x) + b_i) >> 32 over 64-bit words
  * (multiply-add-shift), a_i odd. mix() spreads the feature's bits first, so one
  * mix per feature and one multiply-add per function: K functions cost little
@@ -16,16 +18,6 @@ typedef struct {
     guint64 a[DEFIS_MINHASH_K];
     guint64 b[DEFIS_MINHASH_K];
 } HashFamily;
-
-static inline guint64 mix64(guint64 x)
-{
-    x ^= x >> 33;
-    x *= G_GUINT64_CONSTANT(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    x *= G_GUINT64_CONSTANT(0xc4ceb9fe1a85ec53);
-    x ^= x >> 33;
-    return x;
-}
 
 static guint64 splitmix64(guint64 *state)
 {
@@ -59,7 +51,7 @@ void defis_minhash_sign(const guint64 *features, gsize n, DefisMinhash *signatur
     for (int i = 0; i < DEFIS_MINHASH_K; i++)
         values[i] = G_MAXUINT32;
     for (gsize f = 0; f < n; f++) {
-        guint64 x = mix64(features[f]);
+        guint64 x = defis_hash_mix64(features[f]);
         for (int i = 0; i < DEFIS_MINHASH_K; i++) {
             guint32 h = (guint32)((family->a[i] * x + family->b[i]) >> 32);
             values[i] = MIN(values[i], h);
@@ -83,9 +75,9 @@ void defis_minhash_bands(const DefisMinhash *signature, guint64 keys[DEFIS_MINHA
 {
     g_return_if_fail(signature != NULL && keys != NULL);
     for (int band = 0; band < DEFIS_MINHASH_BANDS; band++) {
-        guint64 h = mix64(MINHASH_SEED ^ (guint64)(band + 1));
+        guint64 h = defis_hash_mix64(MINHASH_SEED ^ (guint64)(band + 1));
         for (int row = 0; row < DEFIS_MINHASH_ROWS; row++)
-            h = mix64(h ^ signature->values[band * DEFIS_MINHASH_ROWS + row]) +
+            h = defis_hash_mix64(h ^ signature->values[band * DEFIS_MINHASH_ROWS + row]) +
                 G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
         keys[band] = h;
     }

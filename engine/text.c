@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/error.h"
+#include "engine/hash.h"
 
 /* ---- Stop words -----------------------------------------------------------
  * Folded (no accents, lower case), as they appear after defis_text_fold. Based
@@ -432,29 +433,6 @@ char **defis_text_terms(DefisText *text, const char *input, gssize len, DefisLan
 
 /* ---- Features --------------------------------------------------------------- */
 
-/* The finaliser of MurmurHash3: every input bit moves every output bit. */
-static inline guint64 mix64(guint64 x)
-{
-    x ^= x >> 33;
-    x *= G_GUINT64_CONSTANT(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    x *= G_GUINT64_CONSTANT(0xc4ceb9fe1a85ec53);
-    x ^= x >> 33;
-    return x;
-}
-
-/* FNV-1a over the bytes, then mixed: fixed constants, so the same bytes give
- * the same hash on every machine. */
-static guint64 hash_bytes(const char *bytes, gsize n, guint64 seed)
-{
-    guint64 h = G_GUINT64_CONSTANT(0xcbf29ce484222325) ^ seed;
-    for (gsize i = 0; i < n; i++) {
-        h ^= (guchar)bytes[i];
-        h *= G_GUINT64_CONSTANT(0x100000001b3);
-    }
-    return mix64(h ^ n);
-}
-
 static inline guint64 make_feature(DefisFeatureKind kind, guint64 hash)
 {
     return ((guint64)kind << 62) | (hash >> 2);
@@ -481,8 +459,8 @@ static void add_ngrams(GArray *features, const char *words, gsize n_bytes, guint
         }
         starts[have++] = p - words;
         if (have == ngram + 1) {
-            guint64 h = hash_bytes(words + starts[0], starts[ngram] - starts[0],
-                                   kind_seed[DEFIS_FEATURE_NGRAM]);
+            guint64 h = defis_hash_bytes(words + starts[0], starts[ngram] - starts[0],
+                                         kind_seed[DEFIS_FEATURE_NGRAM]);
             guint64 feature = make_feature(DEFIS_FEATURE_NGRAM, h);
             g_array_append_val(features, feature);
             added = TRUE;
@@ -492,7 +470,7 @@ static void add_ngrams(GArray *features, const char *words, gsize n_bytes, guint
         p = g_utf8_next_char(p);
     }
     if (!added && n_bytes > 0) { /* shorter than one n-gram: the whole is one */
-        guint64 h = hash_bytes(words, n_bytes, kind_seed[DEFIS_FEATURE_NGRAM]);
+        guint64 h = defis_hash_bytes(words, n_bytes, kind_seed[DEFIS_FEATURE_NGRAM]);
         guint64 feature = make_feature(DEFIS_FEATURE_NGRAM, h);
         g_array_append_val(features, feature);
     }
@@ -534,13 +512,13 @@ DefisFeatures *defis_text_features(DefisText *text, const char *input, gssize le
         const char *word = words.words->pdata[i];
         int length;
         const char *stemmed = stem(text, words.language, word, &length);
-        guint64 term = hash_bytes(stemmed, length, kind_seed[DEFIS_FEATURE_WORD]);
+        guint64 term = defis_hash_bytes(stemmed, length, kind_seed[DEFIS_FEATURE_WORD]);
         guint64 feature = make_feature(DEFIS_FEATURE_WORD, term);
         g_array_append_val(features, feature);
         if (text->options.pairs && i > 0 && term != previous) {
             guint64 lo = MIN(previous, term), hi = MAX(previous, term);
-            guint64 pair = mix64(lo * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15) ^ hi ^
-                                 kind_seed[DEFIS_FEATURE_PAIR]);
+            guint64 pair = defis_hash_mix64(lo * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15) ^ hi ^
+                                            kind_seed[DEFIS_FEATURE_PAIR]);
             feature = make_feature(DEFIS_FEATURE_PAIR, pair);
             g_array_append_val(features, feature);
         }
