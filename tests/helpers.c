@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "surveys/import.h"
+
 const char *test_shared_data(void)
 {
     const char *dir = g_getenv("DEFIS_SHARED_DATA");
@@ -190,4 +192,20 @@ char *test_token(const char *db, const char *role, const char *network, char **i
     json_decref(value);
     assert_non_null(token);
     return token;
+}
+
+gint64 test_import_csv(DefisStore *store, const char *dir, const char *network, const char *csv)
+{
+    static int files;
+    g_autofree char *name = g_strdup_printf("import-%d.csv", ++files);
+    g_autofree char *path = test_write_file(dir, name, csv, -1);
+    SurveyImportOptions options = {.network = network, .actor = "test"};
+    survey_limits_default(&options.limits);
+    SurveyReport report = {0};
+    GError *error = NULL;
+    if (!survey_import_file(store, path, &options, &report, &error))
+        fail_msg("import of %s failed: %s", path, error ? error->message : "?");
+    gint64 id = report.survey_id;
+    survey_report_clear(&report);
+    return id;
 }

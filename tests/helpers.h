@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "engine/store.h"
+
 /* ../shared/data (from $DEFIS_SHARED_DATA). Borrowed. */
 const char *test_shared_data(void);
 /* The source tree (from $DEFIS_SOURCE, else "."). Borrowed. */
@@ -48,5 +50,10 @@ gint64 test_query_int(const char *db, const char *sql);
 /* Creates a token with `defis token create` on DB (NETWORK NULL but for the
  * network role); returns the secret, and its id in *ID when ID is not NULL. */
 char *test_token(const char *db, const char *role, const char *network, char **id);
+
+/* Writes CSV to a new file in DIR and imports it into STORE for NETWORK (the
+ * defaults otherwise); fails the test when the import fails. Returns the survey
+ * id (the earlier one for bytes imported before). */
+gint64 test_import_csv(DefisStore *store, const char *dir, const char *network, const char *csv);
 
 #endif

@@ -17,20 +17,6 @@ static char *dir;
 static char *db;
 static DefisStore *store;
 
-static void import_csv(const char *network, const char *csv)
-{
-    static int files;
-    g_autofree char *name = g_strdup_printf("s%d.csv", ++files);
-    g_autofree char *path = test_write_file(dir, name, csv, -1);
-    SurveyImportOptions o = {.network = network, .actor = "test"};
-    survey_limits_default(&o.limits);
-    SurveyReport r = {0};
-    GError *error = NULL;
-    if (!survey_import_file(store, path, &o, &r, &error))
-        fail_msg("import failed: %s", error ? error->message : "?");
-    survey_report_clear(&r);
-}
-
 static gint64 query_int(const char *sql)
 {
     sqlite3 *conn = NULL;
@@ -71,9 +57,8 @@ static char *linked(gint64 challenge)
     GString *out = g_string_new(NULL);
     size_t i;
     json_t *c;
-    json_array_foreach(list, i, c)
-        g_string_append_printf(out, "%s%s", i ? "," : "",
-                               json_string_value(json_object_get(c, "name")));
+    json_array_foreach(list, i, c) g_string_append_printf(
+        out, "%s%s", i ? "," : "", json_string_value(json_object_get(c, "name")));
     return g_string_free(out, FALSE);
 }
 
@@ -84,11 +69,12 @@ static int setup(void **state)
     store = defis_store_open(db, DEFIS_STORE_READWRITE, NULL);
     assert_non_null(store);
     assert_true(defis_network_add(store, "Alpha", "Sud", "test", NULL) > 0);
-    import_csv("Alpha", "place,challenge,theme\n"
-                        "P1,Trouver un logiciel de gestion des adhésions,outils\n"
-                        "P2,Trouver un logiciel de gestion des adhésions,outils\n"
-                        "P3,Financer l'animation du lieu,financement\n"
-                        "P4,Recruter des bénévoles fidèles,\n");
+    test_import_csv(store, dir, "Alpha",
+                    "place,challenge,theme\n"
+                    "P1,Trouver un logiciel de gestion des adhésions,outils\n"
+                    "P2,Trouver un logiciel de gestion des adhésions,outils\n"
+                    "P3,Financer l'animation du lieu,financement\n"
+                    "P4,Recruter des bénévoles fidèles,\n");
     return 0;
 }
 
@@ -122,8 +108,8 @@ static void test_commons__stage_order_and_note_rule(void **state)
     assert_false(defis_commons_set_stage(store, "Wiki", "stable", NULL, "lead", &error));
     assert_true(g_error_matches(error, DEFIS_ERROR, DEFIS_ERROR_CONFLICT));
     g_clear_error(&error);
-    assert_true(defis_commons_set_stage(store, "wiki", "prototype", "funding ended", "lead2",
-                                        &error));
+    assert_true(
+        defis_commons_set_stage(store, "wiki", "prototype", "funding ended", "lead2", &error));
     assert_true(defis_commons_set_stage(store, "Wiki", "dormant", "no maintainer", "lead", NULL));
     assert_true(defis_commons_set_stage(store, "Wiki", "idea", NULL, "lead", NULL));
 
@@ -342,8 +328,8 @@ static void test_commons__suggestions_use_the_text_pipeline(void **state)
     gboolean wiki = FALSE;
     size_t i;
     json_t *s;
-    json_array_foreach(list, i, s)
-        wiki |= strcmp(json_string_value(json_object_get(s, "name")), "Wiki des tiers-lieux") == 0;
+    json_array_foreach(list, i, s) wiki |=
+        strcmp(json_string_value(json_object_get(s, "name")), "Wiki des tiers-lieux") == 0;
     assert_false(wiki);
     const char *first = json_string_value(json_object_get(json_array_get(list, 0), "name"));
     assert_true(strcmp(first, "Logiciels des adhésions") == 0 || strcmp(first, "Paheko") == 0);
@@ -402,8 +388,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_commons__link_and_unlink_are_journaled, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_commons__links_follow_merge_and_unmerge_exactly,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commons__links_follow_merge_and_unmerge_exactly, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_commons__links_follow_dedup_merge_unmerge_and_split,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_commons__suggestions_use_the_text_pipeline, setup,

@@ -38,18 +38,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static void import_into(DefisStore *s, const char *network, const char *name, const char *csv)
-{
-    g_autofree char *path = test_write_file(dir, name, csv, -1);
-    SurveyImportOptions o = {.network = network, .actor = "test"};
-    survey_limits_default(&o.limits);
-    SurveyReport r = {0};
-    GError *error = NULL;
-    if (!survey_import_file(s, path, &o, &r, &error))
-        fail_msg("import %s: %s", name, error->message);
-    survey_report_clear(&r);
-}
-
 typedef struct {
     GHashTable *by_text; /* text -> challenge id */
 } Grouping;
@@ -86,8 +74,8 @@ static int compare_strings(const void *a, const void *b)
 static char *partition(DefisStore *s)
 {
     g_autoptr(GHashTable) g = grouping(s);
-    g_autoptr(GHashTable) groups = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL,
-                                                         (GDestroyNotify)g_ptr_array_unref);
+    g_autoptr(GHashTable) groups =
+        g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
     GHashTableIter iter;
     gpointer key, value;
     g_hash_table_iter_init(&iter, g);
@@ -138,18 +126,17 @@ static const char *const occitanie =
     "Le Quai,Recruter des bénévoles\n"
     "L'Atelier,Assurer le lieu à un coût raisonnable\n";
 
-static const char *const bretagne =
-    "place,challenge\n"
-    "Ti Lab,Financer l’animation du lieu\n"
-    "L'Établi,Recrutement de bénévoles\n"
-    "Fablab,Documenter les machines de l'atelier\n"
-    "La Grange,Documentation des machines de l’atelier\n"
-    "Le Moulin,Trouver un outil de reservation des sales\n";
+static const char *const bretagne = "place,challenge\n"
+                                    "Ti Lab,Financer l’animation du lieu\n"
+                                    "L'Établi,Recrutement de bénévoles\n"
+                                    "Fablab,Documenter les machines de l'atelier\n"
+                                    "La Grange,Documentation des machines de l’atelier\n"
+                                    "Le Moulin,Trouver un outil de reservation des sales\n";
 
 static void test_dedup__variants_join_and_others_stay_apart(void **state)
 {
-    import_into(store, "Occitanie", "o.csv", occitanie);
-    import_into(store, "Bretagne", "b.csv", bretagne);
+    test_import_csv(store, dir, "Occitanie", occitanie);
+    test_import_csv(store, dir, "Bretagne", bretagne);
     g_autoptr(GHashTable) g = grouping(store);
     gint64 money = challenge_of(g, "Trouver des financements pour l'animation du lieu");
     assert_int_equal(challenge_of(g, "financement de l'animation du lieu"), money);
@@ -172,11 +159,11 @@ static void test_dedup__variants_join_and_others_stay_apart(void **state)
 
 static void test_dedup__rebuild_ignores_import_order(void **state)
 {
-    import_into(store, "Occitanie", "o.csv", occitanie);
-    import_into(store, "Bretagne", "b.csv", bretagne);
+    test_import_csv(store, dir, "Occitanie", occitanie);
+    test_import_csv(store, dir, "Bretagne", bretagne);
     g_autoptr(DefisStore) other = new_store("other.db");
-    import_into(other, "Bretagne", "b.csv", bretagne);
-    import_into(other, "Occitanie", "o.csv", occitanie);
+    test_import_csv(other, dir, "Bretagne", bretagne);
+    test_import_csv(other, dir, "Occitanie", occitanie);
     DefisRebuildReport ra, rb;
     GError *error = NULL;
     assert_true(defis_dedup_rebuild(store, NULL, "test", &ra, &error));
@@ -210,8 +197,8 @@ static json_t *explain(gint64 id)
 
 static void test_dedup__merge_then_unmerge_restores_exactly(void **state)
 {
-    import_into(store, "Occitanie", "o.csv", occitanie);
-    import_into(store, "Bretagne", "b.csv", bretagne);
+    test_import_csv(store, dir, "Occitanie", occitanie);
+    test_import_csv(store, dir, "Bretagne", bretagne);
     g_autoptr(GHashTable) g = grouping(store);
     gint64 money = challenge_of(g, "Trouver des financements pour l'animation du lieu");
     gint64 insurance = challenge_of(g, "Assurer le lieu à un coût raisonnable");
@@ -251,7 +238,7 @@ static void test_dedup__merge_then_unmerge_restores_exactly(void **state)
 
 static void test_dedup__decisions_survive_rebuild_and_imports(void **state)
 {
-    import_into(store, "Occitanie", "o.csv", occitanie);
+    test_import_csv(store, dir, "Occitanie", occitanie);
     g_autoptr(GHashTable) g = grouping(store);
     gint64 money = challenge_of(g, "Trouver des financements pour l'animation du lieu");
     gint64 insurance = challenge_of(g, "Assurer le lieu à un coût raisonnable");
@@ -284,7 +271,7 @@ static void test_dedup__decisions_survive_rebuild_and_imports(void **state)
     assert_string_equal(decided, rebuilt);
 
     /* A new import: the same words join the challenges leads made. */
-    import_into(store, "Bretagne", "b.csv", bretagne);
+    test_import_csv(store, dir, "Bretagne", bretagne);
     g_autoptr(GHashTable) after = grouping(store);
     assert_int_equal(challenge_of(after, "Assurer le lieu à un coût raisonnable"), money);
     assert_int_equal(challenge_of(after, "FINANCER L'ANIMATION DU LIEU"), split);
@@ -294,7 +281,7 @@ static void test_dedup__decisions_survive_rebuild_and_imports(void **state)
 
 static void test_dedup__split_refuses_bad_requests(void **state)
 {
-    import_into(store, "Occitanie", "o.csv", occitanie);
+    test_import_csv(store, dir, "Occitanie", occitanie);
     GError *error = NULL;
     gint64 missing = 999999;
     assert_int_equal(defis_dedup_split(store, &missing, 1, "test", &error), 0);

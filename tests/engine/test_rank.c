@@ -13,37 +13,21 @@
 static char *dir;
 static char *db;
 static DefisStore *store;
-static int files;
 
 /* Texts far apart, so that deduplication keeps each its own challenge. */
 static const char *const texts[] = {
-    "Financer l'animation du lieu",        "Trouver un logiciel de réservation",
-    "Recruter des bénévoles fidèles",      "Obtenir un bail commercial durable",
-    "Chauffer le hangar en hiver",         "Former les facilitateurs",
-    "Partager la gouvernance",             "Dialoguer avec la mairie",
-    "Documenter nos outils ouverts",       "Communiquer sur les réseaux sociaux",
-    "Mutualiser un poste de comptable",    "Accueillir des publics éloignés",
-    "Réparer les machines de l'atelier",   "Assurer les événements festifs",
-    "Ouvrir une cantine solidaire",        "Sécuriser la trésorerie mensuelle",
-    "Évaluer notre impact territorial",    "Louer des bureaux aux indépendants",
-    "Installer des panneaux solaires",     "Protéger les données personnelles",
+    "Financer l'animation du lieu",      "Trouver un logiciel de réservation",
+    "Recruter des bénévoles fidèles",    "Obtenir un bail commercial durable",
+    "Chauffer le hangar en hiver",       "Former les facilitateurs",
+    "Partager la gouvernance",           "Dialoguer avec la mairie",
+    "Documenter nos outils ouverts",     "Communiquer sur les réseaux sociaux",
+    "Mutualiser un poste de comptable",  "Accueillir des publics éloignés",
+    "Réparer les machines de l'atelier", "Assurer les événements festifs",
+    "Ouvrir une cantine solidaire",      "Sécuriser la trésorerie mensuelle",
+    "Évaluer notre impact territorial",  "Louer des bureaux aux indépendants",
+    "Installer des panneaux solaires",   "Protéger les données personnelles",
 };
 #define N_TEXTS ((int)G_N_ELEMENTS(texts))
-
-static gint64 import_csv(const char *network, const char *csv)
-{
-    g_autofree char *name = g_strdup_printf("s%d.csv", ++files);
-    g_autofree char *path = test_write_file(dir, name, csv, -1);
-    SurveyImportOptions o = {.network = network, .actor = "test"};
-    survey_limits_default(&o.limits);
-    SurveyReport r = {0};
-    GError *error = NULL;
-    if (!survey_import_file(store, path, &o, &r, &error))
-        fail_msg("import failed: %s", error ? error->message : "?");
-    gint64 id = r.survey_id;
-    survey_report_clear(&r);
-    return id;
-}
 
 /* Text I, with J = I % 10, gets (J % 5) + 1 places in Alpha, J % 3 in Beta, J % 2
  * in Gamma: every support pattern twice, so ties matter. Themes cycle over three. */
@@ -61,9 +45,9 @@ static void load(void)
         for (int p = 0; p < i % 10 % 2; p++)
             g_string_append_printf(g, "G%d,%s,%s\n", p, texts[i], themes[i % 3]);
     }
-    import_csv("Alpha", a->str);
-    import_csv("Beta", b->str);
-    import_csv("Gamma", g->str);
+    test_import_csv(store, dir, "Alpha", a->str);
+    test_import_csv(store, dir, "Beta", b->str);
+    test_import_csv(store, dir, "Gamma", g->str);
     g_string_free(a, TRUE);
     g_string_free(b, TRUE);
     g_string_free(g, TRUE);
@@ -200,10 +184,8 @@ static void test_rank__filters_keep_only_what_they_name(void **state)
     /* Minimum reach. */
     q = (DefisRankQuery){.min_networks = 3, .limit = 100};
     g_autoptr(json_t) three = run(&q);
-    json_array_foreach(items(three), i, c)
-        assert_int_equal(json_integer_value(json_object_get(json_object_get(c, "reach"),
-                                                            "networks")),
-                         3);
+    json_array_foreach(items(three), i, c) assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(c, "reach"), "networks")), 3);
     q = (DefisRankQuery){.min_places = 6, .limit = 100};
     g_autoptr(json_t) six = run(&q);
     assert_int_equal(json_array_size(items(six)), 6); /* J = 4, 8, 9 */
@@ -211,8 +193,9 @@ static void test_rank__filters_keep_only_what_they_name(void **state)
     q = (DefisRankQuery){.search = "BENEVOLE", .limit = 100};
     g_autoptr(json_t) found = run(&q);
     assert_int_equal(json_array_size(items(found)), 1);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(items(found), 0), "title")),
-                        "Recruter des bénévoles fidèles");
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(items(found), 0), "title")),
+        "Recruter des bénévoles fidèles");
     q = (DefisRankQuery){.search = "réseaux soc", .limit = 100};
     g_autoptr(json_t) two_words = run(&q);
     assert_int_equal(json_array_size(items(two_words)), 1);
@@ -265,9 +248,9 @@ static void test_rank__pages_neither_skip_nor_repeat_under_inserts(void **state)
     g_autoptr(json_t) first = run(&q);
     GString *csv = g_string_new("place,challenge\n");
     for (int p = 0; p < 9; p++)
-        g_string_append_printf(csv, "D%d,Creuser un puits artésien\nD%d,Tisser des paniers d'osier\n",
-                               p, p);
-    import_csv("Delta", csv->str);
+        g_string_append_printf(
+            csv, "D%d,Creuser un puits artésien\nD%d,Tisser des paniers d'osier\n", p, p);
+    test_import_csv(store, dir, "Delta", csv->str);
     g_string_free(csv, TRUE);
 
     g_autoptr(GArray) seen = g_array_new(FALSE, FALSE, sizeof(gint64));
@@ -388,8 +371,8 @@ static void test_rank__a_cursor_belongs_to_its_query_and_settings(void **state)
 static void test_rank__filtered_pages_chain_to_the_filtered_ranking(void **state)
 {
     DefisRankQuery filters[] = {
-        {.network = "Alpha"},       {.theme = "gouvernance"}, {.region = "Sud"},
-        {.search = "le la des"},    {.min_places = 3},
+        {.network = "Alpha"},    {.theme = "gouvernance"}, {.region = "Sud"},
+        {.search = "le la des"}, {.min_places = 3},
     };
     for (guint f = 0; f < G_N_ELEMENTS(filters); f++) {
         DefisRankQuery q = filters[f];

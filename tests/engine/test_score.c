@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* test_score.c - the scoring model: Wilson bounds, counted-once rules, freshness, breakdowns, settings. */
+/* test_score.c - the scoring model: Wilson bounds, counted-once rules, freshness, breakdowns,
+ * settings. */
 #include "helpers.h"
 
 #include <math.h>
@@ -15,7 +16,6 @@
 static char *dir;
 static char *db;
 static DefisStore *store;
-static int files;
 
 static int setup(void **state)
 {
@@ -38,31 +38,15 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Imports CSV for NETWORK; returns the survey id (the same for a re-import). */
-static gint64 import_csv(const char *network, const char *csv)
-{
-    g_autofree char *name = g_strdup_printf("s%d.csv", ++files);
-    g_autofree char *path = test_write_file(dir, name, csv, -1);
-    SurveyImportOptions o = {.network = network, .actor = "test"};
-    survey_limits_default(&o.limits);
-    SurveyReport r = {0};
-    GError *error = NULL;
-    if (!survey_import_file(store, path, &o, &r, &error))
-        fail_msg("import failed: %s", error ? error->message : "?");
-    gint64 id = r.survey_id;
-    survey_report_clear(&r);
-    return id;
-}
-
 /* The challenge whose title is TITLE. */
 static gint64 challenge_id(const char *title)
 {
     sqlite3 *conn = NULL;
     assert_int_equal(sqlite3_open(db, &conn), SQLITE_OK);
     sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(conn, "SELECT id FROM challenge WHERE title = ?1", -1,
-                                        &stmt, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(conn, "SELECT id FROM challenge WHERE title = ?1", -1, &stmt, NULL),
+        SQLITE_OK);
     sqlite3_bind_text(stmt, 1, title, -1, SQLITE_STATIC);
     gint64 id = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
     sqlite3_finalize(stmt);
@@ -173,10 +157,14 @@ static void test_score__wilson_matches_reference_values(void **state)
         gint64 k, n;
         double z, lower;
     } cases[] = {
-        {1, 1, 1.96, 0.20654329147389294},   {3, 3, 1.96, 0.43849391955098221},
-        {40, 50, 1.96, 0.6696262789551477},  {1, 10, 1.96, 0.017875749515721129},
-        {5, 10, 1.96, 0.23658959361548729},  {2, 4, 1.96, 0.15003570882017145},
-        {7, 7, 1.0, 0.875},                  {1, 2, 2.576, 0.061706350023113823},
+        {1, 1, 1.96, 0.20654329147389294},
+        {3, 3, 1.96, 0.43849391955098221},
+        {40, 50, 1.96, 0.6696262789551477},
+        {1, 10, 1.96, 0.017875749515721129},
+        {5, 10, 1.96, 0.23658959361548729},
+        {2, 4, 1.96, 0.15003570882017145},
+        {7, 7, 1.0, 0.875},
+        {1, 2, 2.576, 0.061706350023113823},
         {10, 100, 1.96, 0.055228541613136131},
     };
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -206,11 +194,13 @@ static void test_score__importance_factor_is_neutral_when_absent(void **state)
 
 static void test_score__a_place_counts_once_across_mentions_and_surveys(void **state)
 {
-    import_csv("Alpha", "place,challenge,importance\n"
-                        "P1,Financer l'animation,5\n"
-                        "P1,FINANCER L'ANIMATION !,1\n"
-                        "P2,Autre chose,3\n");
-    import_csv("Alpha", "place,challenge\nP1,Financer l'animation\nP3,Autre chose\n");
+    test_import_csv(store, dir, "Alpha",
+                    "place,challenge,importance\n"
+                    "P1,Financer l'animation,5\n"
+                    "P1,FINANCER L'ANIMATION !,1\n"
+                    "P2,Autre chose,3\n");
+    test_import_csv(store, dir, "Alpha",
+                    "place,challenge\nP1,Financer l'animation\nP3,Autre chose\n");
     gint64 id = challenge_id("Financer l'animation");
     g_autoptr(json_t) c = explain(id);
     assert_int_equal(int_at(c, "votes"), 1);
@@ -230,9 +220,9 @@ static void test_score__a_reimport_counts_nothing(void **state)
 {
     const char *csv = "place,challenge,members\nP1,Former les bénévoles,10\nP2,Former les "
                       "bénévoles,20\n";
-    gint64 first = import_csv("Beta", csv);
+    gint64 first = test_import_csv(store, dir, "Beta", csv);
     g_autofree char *before = dump_scores();
-    assert_int_equal(import_csv("Beta", csv), first);
+    assert_int_equal(test_import_csv(store, dir, "Beta", csv), first);
     g_autofree char *after = dump_scores();
     assert_string_equal(before, after);
     g_autoptr(json_t) c = explain(challenge_id("Former les bénévoles"));
@@ -243,11 +233,12 @@ static void test_score__a_reimport_counts_nothing(void **state)
 static void test_score__survey_tool_votes_count_once_per_network(void **state)
 {
     /* Two rows carry the tool's count of 4 and 6 supporters: the larger counts, once. */
-    import_csv("Alpha", "place,challenge,votes\n"
-                        "P1,Ouvrir le dimanche,4\n"
-                        "P2,Ouvrir le dimanche,6\n"
-                        "P3,Autre,\nP4,Autre,\nP5,Autre,\nP6,Autre,\nP7,Autre,\nP8,Autre,\n"
-                        "P9,Autre,\nP10,Autre,\n");
+    test_import_csv(store, dir, "Alpha",
+                    "place,challenge,votes\n"
+                    "P1,Ouvrir le dimanche,4\n"
+                    "P2,Ouvrir le dimanche,6\n"
+                    "P3,Autre,\nP4,Autre,\nP5,Autre,\nP6,Autre,\nP7,Autre,\nP8,Autre,\n"
+                    "P9,Autre,\nP10,Autre,\n");
     g_autoptr(json_t) c = explain(challenge_id("Ouvrir le dimanche"));
     assert_int_equal(int_at(c, "votes"), 2 + 6);
     json_t *n = json_array_get(json_object_get(json_object_get(c, "breakdown"), "networks"), 0);
@@ -256,7 +247,8 @@ static void test_score__survey_tool_votes_count_once_per_network(void **state)
     assert_int_equal(int_at(n, "k"), 8);
     assert_int_equal(int_at(n, "n"), 10);
     /* Supporters beyond the respondents are capped at N. */
-    import_csv("Beta", "place,challenge,votes\nQ1,Ouvrir le dimanche,50\nQ2,Autre,\n");
+    test_import_csv(store, dir, "Beta",
+                    "place,challenge,votes\nQ1,Ouvrir le dimanche,50\nQ2,Autre,\n");
     g_autoptr(json_t) d = explain(challenge_id("Ouvrir le dimanche"));
     json_t *beta = json_array_get(json_object_get(json_object_get(d, "breakdown"), "networks"), 1);
     assert_int_equal(int_at(beta, "k"), 2);
@@ -265,7 +257,7 @@ static void test_score__survey_tool_votes_count_once_per_network(void **state)
 
 static void test_score__votes_count_distinct_places(void **state)
 {
-    import_csv("Alpha", "place,challenge\nP1,Mutualiser un poste\nP2,Autre\n");
+    test_import_csv(store, dir, "Alpha", "place,challenge\nP1,Mutualiser un poste\nP2,Autre\n");
     gint64 id = challenge_id("Mutualiser un poste");
     double before = score_of(id);
     GError *error = NULL;
@@ -312,13 +304,14 @@ static void refresh(gint64 a, gint64 b)
 
 static void test_score__merge_never_double_counts_and_unmerge_restores(void **state)
 {
-    import_csv("Alpha", "place,challenge,importance\n"
-                        "P1,Trouver des financements,4\n"
-                        "P2,Trouver des financements,\n"
-                        "P1,Chercher des subventions,2\n"
-                        "P3,Chercher des subventions,5\n"
-                        "P4,Autre,\n");
-    import_csv("Beta", "place,challenge\nQ1,Chercher des subventions\nQ2,Autre\n");
+    test_import_csv(store, dir, "Alpha",
+                    "place,challenge,importance\n"
+                    "P1,Trouver des financements,4\n"
+                    "P2,Trouver des financements,\n"
+                    "P1,Chercher des subventions,2\n"
+                    "P3,Chercher des subventions,5\n"
+                    "P4,Autre,\n");
+    test_import_csv(store, dir, "Beta", "place,challenge\nQ1,Chercher des subventions\nQ2,Autre\n");
     gint64 target = challenge_id("Trouver des financements");
     gint64 source = challenge_id("Chercher des subventions");
     GError *error = NULL;
@@ -327,13 +320,13 @@ static void test_score__merge_never_double_counts_and_unmerge_restores(void **st
     g_autofree char *before = dump_scores();
 
     g_autofree char *merge = g_strdup_printf(
-        "CREATE TABLE moved AS SELECT 'mention' AS kind, id FROM mention WHERE challenge_id = %"
-        G_GINT64_FORMAT " UNION ALL SELECT 'vote', id FROM vote WHERE challenge_id = %"
-        G_GINT64_FORMAT ";"
-        "UPDATE mention SET challenge_id = %" G_GINT64_FORMAT " WHERE challenge_id = %"
-        G_GINT64_FORMAT ";"
-        "UPDATE vote SET challenge_id = %" G_GINT64_FORMAT " WHERE challenge_id = %"
-        G_GINT64_FORMAT ";"
+        "CREATE TABLE moved AS SELECT 'mention' AS kind, id FROM mention WHERE challenge_id = "
+        "%" G_GINT64_FORMAT
+        " UNION ALL SELECT 'vote', id FROM vote WHERE challenge_id = %" G_GINT64_FORMAT ";"
+        "UPDATE mention SET challenge_id = %" G_GINT64_FORMAT
+        " WHERE challenge_id = %" G_GINT64_FORMAT ";"
+        "UPDATE vote SET challenge_id = %" G_GINT64_FORMAT " WHERE challenge_id = %" G_GINT64_FORMAT
+        ";"
         "UPDATE challenge SET state = 'merged', merged_into = %" G_GINT64_FORMAT
         " WHERE id = %" G_GINT64_FORMAT ";",
         source, source, target, source, target, source, target, source);
@@ -370,12 +363,11 @@ static void test_score__merge_never_double_counts_and_unmerge_restores(void **st
 
 static void test_score__a_challenge_left_empty_loses_its_rows(void **state)
 {
-    import_csv("Alpha", "place,challenge,theme\nP1,Seul,finances\nP2,Autre,\n");
+    test_import_csv(store, dir, "Alpha", "place,challenge,theme\nP1,Seul,finances\nP2,Autre,\n");
     gint64 id = challenge_id("Seul");
-    g_autofree char *sql = g_strdup_printf(
-        "UPDATE mention SET challenge_id = %" G_GINT64_FORMAT " WHERE challenge_id = %"
-        G_GINT64_FORMAT,
-        challenge_id("Autre"), id);
+    g_autofree char *sql = g_strdup_printf("UPDATE mention SET challenge_id = %" G_GINT64_FORMAT
+                                           " WHERE challenge_id = %" G_GINT64_FORMAT,
+                                           challenge_id("Autre"), id);
     run_sql(sql);
     refresh(id, challenge_id("Autre"));
     g_autoptr(json_t) c = explain(id);
@@ -388,11 +380,11 @@ static void test_score__a_challenge_left_empty_loses_its_rows(void **state)
 
 static void test_score__a_new_survey_updates_the_respondents_of_untouched_challenges(void **state)
 {
-    import_csv("Alpha", "place,challenge\nP1,Ancien défi\nP2,Autre\n");
+    test_import_csv(store, dir, "Alpha", "place,challenge\nP1,Ancien défi\nP2,Autre\n");
     gint64 id = challenge_id("Ancien défi");
     double before = score_of(id);
     /* Three more places answer, none of them about this challenge: N grows. */
-    import_csv("Alpha", "place,challenge\nP3,Nouveau\nP4,Nouveau\nP5,Nouveau\n");
+    test_import_csv(store, dir, "Alpha", "place,challenge\nP3,Nouveau\nP4,Nouveau\nP5,Nouveau\n");
     g_autoptr(json_t) c = explain(id);
     json_t *n = json_array_get(json_object_get(json_object_get(c, "breakdown"), "networks"), 0);
     assert_int_equal(int_at(n, "n"), 5);
@@ -415,15 +407,18 @@ static void test_score__a_new_survey_updates_the_respondents_of_untouched_challe
 
 static void test_score__rescore_gives_the_incremental_numbers(void **state)
 {
-    import_csv("Alpha", "place,challenge,theme,importance,members,votes\n"
-                        "P1,Financer l'animation,Financement,5,120,3\n"
-                        "P2,Financer l'animation,financement,4,30,\n"
-                        "P2,Outil de réservation,Outils de gestion,2,30,\n"
-                        "P3,Recruter des bénévoles,RH,,10,\n");
-    import_csv("Beta", "place,challenge,theme,members\n"
-                       "Q1,Financer l'animation,financement,50\n"
-                       "Q2,Outil de réservation,outils,5\n");
-    import_csv("Alpha", "place,challenge,members\nP1,Recruter des bénévoles,200\nP9,Autre,\n");
+    test_import_csv(store, dir, "Alpha",
+                    "place,challenge,theme,importance,members,votes\n"
+                    "P1,Financer l'animation,Financement,5,120,3\n"
+                    "P2,Financer l'animation,financement,4,30,\n"
+                    "P2,Outil de réservation,Outils de gestion,2,30,\n"
+                    "P3,Recruter des bénévoles,RH,,10,\n");
+    test_import_csv(store, dir, "Beta",
+                    "place,challenge,theme,members\n"
+                    "Q1,Financer l'animation,financement,50\n"
+                    "Q2,Outil de réservation,outils,5\n");
+    test_import_csv(store, dir, "Alpha",
+                    "place,challenge,members\nP1,Recruter des bénévoles,200\nP9,Autre,\n");
     GError *error = NULL;
     assert_true(defis_vote_add(store, "Gamma", "G1", challenge_id("Outil de réservation"), "test",
                                &error) > 0);
@@ -442,12 +437,14 @@ static void test_score__rescore_gives_the_incremental_numbers(void **state)
 
 static void test_score__the_breakdown_reproduces_the_score(void **state)
 {
-    import_csv("Alpha", "place,challenge,importance,votes\n"
-                        "P1,Financer l'animation,5,2\nP2,Financer l'animation,3,\n"
-                        "P3,Outils,1,\nP4,Outils,,\nP5,Autre,,\n");
-    import_csv("Beta", "place,challenge,importance\nQ1,Financer l'animation,4\nQ2,Outils,2\n"
-                       "Q3,Autre,\n");
-    import_csv("Gamma", "place,challenge\nG1,Outils\n");
+    test_import_csv(store, dir, "Alpha",
+                    "place,challenge,importance,votes\n"
+                    "P1,Financer l'animation,5,2\nP2,Financer l'animation,3,\n"
+                    "P3,Outils,1,\nP4,Outils,,\nP5,Autre,,\n");
+    test_import_csv(store, dir, "Beta",
+                    "place,challenge,importance\nQ1,Financer l'animation,4\nQ2,Outils,2\n"
+                    "Q3,Autre,\n");
+    test_import_csv(store, dir, "Gamma", "place,challenge\nG1,Outils\n");
     g_autoptr(DefisScoreSettings) other = defis_settings_parse(
         "[score]\nz = 2.5\nimportance = 0.8\n[weights]\nAlpha = 3\nGamma = 0.25\n", -1, "t.ini",
         NULL);

@@ -21,20 +21,6 @@ static const char *const survey_a = "place,challenge,theme\n"
                                     "P2,Financer l'animation du lieu,financement\n"
                                     "P4,Recruter des bénévoles fidèles,\n";
 
-static void import_csv(DefisStore *store, const char *network, const char *csv)
-{
-    static int files;
-    g_autofree char *name = g_strdup_printf("s%d.csv", ++files);
-    g_autofree char *path = test_write_file(dir, name, csv, -1);
-    SurveyImportOptions o = {.network = network, .actor = "test"};
-    survey_limits_default(&o.limits);
-    SurveyReport r = {0};
-    GError *error = NULL;
-    if (!survey_import_file(store, path, &o, &r, &error))
-        fail_msg("import failed: %s", error ? error->message : "?");
-    survey_report_clear(&r);
-}
-
 /* A store at DIR/NAME with one network and survey_a. */
 static DefisStore *new_store(const char *name)
 {
@@ -42,7 +28,7 @@ static DefisStore *new_store(const char *name)
     DefisStore *store = defis_store_open(db, DEFIS_STORE_READWRITE, NULL);
     assert_non_null(store);
     assert_true(defis_network_add(store, "Alpha", "Sud", "test", NULL) > 0);
-    import_csv(store, "Alpha", survey_a);
+    test_import_csv(store, dir, "Alpha", survey_a);
     return store;
 }
 
@@ -162,9 +148,10 @@ static void test_shortlist__frozen_whatever_arrives_later(void **state)
     assert_string_equal(sha, computed);
 
     /* New surveys change the ranking, a stage changes, a link goes. */
-    import_csv(store, "Alpha", "place,challenge\nP5,Recruter des bénévoles fidèles\n"
-                               "P6,Recruter des bénévoles fidèles\nP7,Recruter des bénévoles "
-                               "fidèles\nP8,Recruter des bénévoles fidèles\n");
+    test_import_csv(store, dir, "Alpha",
+                    "place,challenge\nP5,Recruter des bénévoles fidèles\n"
+                    "P6,Recruter des bénévoles fidèles\nP7,Recruter des bénévoles "
+                    "fidèles\nP8,Recruter des bénévoles fidèles\n");
     assert_true(defis_commons_set_stage(store, "Paheko", "stable", NULL, "t", NULL));
     assert_true(defis_commons_unlink(store, 3, "Paheko", "t", NULL));
     g_autofree char *later_sha = NULL;
@@ -232,9 +219,10 @@ static void test_shortlist__diff_says_what_entered_left_and_moved(void **state)
     DefisShortlistQuery q = {.name = "before", .limit = 2};
     gint64 a = create(store, &q);
     /* Challenge 3 overtakes everything; challenge 2 leaves the top 2. */
-    import_csv(store, "Alpha", "place,challenge\nP5,Recruter des bénévoles fidèles\n"
-                               "P6,Recruter des bénévoles fidèles\nP7,Recruter des bénévoles "
-                               "fidèles\nP8,Recruter des bénévoles fidèles\n");
+    test_import_csv(store, dir, "Alpha",
+                    "place,challenge\nP5,Recruter des bénévoles fidèles\n"
+                    "P6,Recruter des bénévoles fidèles\nP7,Recruter des bénévoles "
+                    "fidèles\nP8,Recruter des bénévoles fidèles\n");
     q.name = "after";
     gint64 b = create(store, &q);
     GError *error = NULL;
@@ -242,9 +230,8 @@ static void test_shortlist__diff_says_what_entered_left_and_moved(void **state)
     assert_non_null(diff);
     json_t *entered = json_object_get(diff, "entered");
     assert_int_equal(json_array_size(entered), 1);
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(entered, 0),
-                                                        "challenge_id")),
-                     3);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(entered, 0), "challenge_id")), 3);
     json_t *left = json_object_get(diff, "left");
     assert_int_equal(json_array_size(left), 1);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(left, 0), "rank")), 2);
@@ -268,8 +255,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_shortlist__frozen_whatever_arrives_later, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_shortlist__same_content_same_hash_across_stores,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shortlist__same_content_same_hash_across_stores, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_shortlist__diff_says_what_entered_left_and_moved,
                                         setup, teardown),
     };
