@@ -209,3 +209,12 @@ gint64 test_import_csv(DefisStore *store, const char *dir, const char *network, 
     survey_report_clear(&report);
     return id;
 }
+
+json_t *test_parse_json(const char *text)
+{
+    json_error_t e;
+    json_t *value = json_loads(text, 0, &e);
+    if (!value)
+        fail_msg("not JSON (%s): %s", e.text, text);
+    return value;
+}

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "engine/common.h"
 #include "engine/store.h"
 
 /* ../shared/data (from $DEFIS_SHARED_DATA). Borrowed. */
@@ -55,5 +56,9 @@ char *test_token(const char *db, const char *role, const char *network, char **i
  * defaults otherwise); fails the test when the import fails. Returns the survey
  * id (the earlier one for bytes imported before). */
 gint64 test_import_csv(DefisStore *store, const char *dir, const char *network, const char *csv);
+
+/* TEXT parsed as JSON (a new reference); fails the test, quoting it, when it
+ * is not JSON. */
+json_t *test_parse_json(const char *text);
 
 #endif

@@ -32,15 +32,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static json_t *parse(const char *text)
-{
-    json_error_t e;
-    json_t *v = json_loads(text, 0, &e);
-    if (!v)
-        fail_msg("not JSON (%s): %s", e.text, text);
-    return v;
-}
-
 static void test_cli_commons__help_lists_the_commands(void **state)
 {
     g_autofree char *out = NULL;
@@ -84,7 +75,7 @@ static void test_cli_commons__catalogue_stages_and_the_note_rule(void **state)
                      0);
     g_autofree char *list = NULL;
     assert_int_equal(test_defis(db, &list, NULL, "commons", "list", "--format", "json", NULL), 0);
-    g_autoptr(json_t) parsed = parse(list);
+    g_autoptr(json_t) parsed = test_parse_json(list);
     json_t *first = json_array_get(json_object_get(parsed, "commons"), 0);
     assert_string_equal(json_string_value(json_object_get(first, "name")), "Paheko");
     assert_string_equal(json_string_value(json_object_get(first, "status")), "recognised");
@@ -110,7 +101,7 @@ static void test_cli_commons__links_show_and_suggest(void **state)
                      0);
     g_autofree char *suggest = NULL;
     assert_int_equal(test_defis(db, &suggest, NULL, "suggest", "1", "--format", "json", NULL), 0);
-    g_autoptr(json_t) s = parse(suggest);
+    g_autoptr(json_t) s = test_parse_json(suggest);
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(s, "suggestions"), 0), "name")),
                         "Logiciel adhésions");
@@ -124,7 +115,7 @@ static void test_cli_commons__links_show_and_suggest(void **state)
     assert_non_null(strstr(show, "Logiciel adhésions: prototype, candidate"));
     g_autofree char *json = NULL;
     assert_int_equal(test_defis(db, &json, NULL, "show", "1", "--format", "json", NULL), 0);
-    g_autoptr(json_t) c = parse(json);
+    g_autoptr(json_t) c = test_parse_json(json);
     assert_int_equal(json_array_size(json_object_get(c, "commons")), 1);
     g_autofree char *commons = NULL;
     assert_int_equal(test_defis(db, &commons, NULL, "commons", "show", "Logiciel adhésions",
@@ -137,7 +128,7 @@ static void test_cli_commons__links_show_and_suggest(void **state)
     assert_int_equal(test_defis(db, &journal, NULL, "journal", "--action", "link", "--format",
                                 "json", NULL),
                      0);
-    g_autoptr(json_t) j = parse(journal);
+    g_autoptr(json_t) j = test_parse_json(journal);
     assert_int_equal(json_array_size(json_object_get(j, "entries")), 2);
     assert_int_equal(test_defis(db, NULL, NULL, "journal", "--since", "yesterday", NULL), 1);
     g_autofree char *since = NULL;
@@ -214,7 +205,7 @@ static void test_cli_commons__shortlists_freeze_show_and_diff(void **state)
     assert_int_equal(test_defis(db, &created, NULL, "shortlist", "create", "--name", "All",
                                 "--json", NULL),
                      0);
-    g_autoptr(json_t) s = parse(created);
+    g_autoptr(json_t) s = test_parse_json(created);
     const char *sha = json_string_value(json_object_get(s, "sha256"));
     assert_int_equal(strlen(sha), 64);
     g_autofree char *canonical = NULL;
@@ -236,7 +227,7 @@ static void test_cli_commons__shortlists_freeze_show_and_diff(void **state)
     assert_int_equal(test_defis(db, &diff, NULL, "shortlist", "diff", "1", "2", "--format",
                                 "json", NULL),
                      0);
-    g_autoptr(json_t) d = parse(diff);
+    g_autoptr(json_t) d = test_parse_json(diff);
     assert_int_equal(json_array_size(json_object_get(d, "left")), 1);
     assert_int_equal(json_array_size(json_object_get(d, "up")), 1);
     g_autofree char *list = NULL;

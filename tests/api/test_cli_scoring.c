@@ -39,15 +39,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static json_t *parse(const char *text)
-{
-    json_error_t e;
-    json_t *v = json_loads(text, 0, &e);
-    if (!v)
-        fail_msg("not JSON (%s): %s", e.text, text);
-    return v;
-}
-
 static void test_cli_scoring__help_lists_and_explains_the_commands(void **state)
 {
     g_autofree char *out = NULL;
@@ -73,7 +64,7 @@ static void test_cli_scoring__challenges_show_vote_rescore(void **state)
 {
     g_autofree char *out = NULL, *err = NULL;
     assert_int_equal(test_defis(db, &out, NULL, "challenges", "--format", "json", NULL), 0);
-    g_autoptr(json_t) page = parse(out);
+    g_autoptr(json_t) page = test_parse_json(out);
     const char *version = json_string_value(json_object_get(page, "settings_version"));
     assert_non_null(version);
     json_t *top = json_array_get(json_object_get(page, "challenges"), 0);
@@ -93,7 +84,7 @@ static void test_cli_scoring__challenges_show_vote_rescore(void **state)
     assert_non_null(strstr(text, "importance factor"));
     g_autofree char *shown = NULL;
     assert_int_equal(test_defis(db, &shown, NULL, "show", id_text, "--format", "json", NULL), 0);
-    g_autoptr(json_t) c = parse(shown);
+    g_autoptr(json_t) c = test_parse_json(shown);
     json_t *b = json_object_get(c, "breakdown");
     double sum = 0;
     size_t i;
@@ -144,14 +135,14 @@ static void test_cli_scoring__filters_pages_and_previews(void **state)
     assert_int_equal(test_defis(db, &out, NULL, "challenges", "--limit", "1", "--format", "json",
                                 NULL),
                      0);
-    g_autoptr(json_t) first = parse(out);
+    g_autoptr(json_t) first = test_parse_json(out);
     const char *cursor = json_string_value(json_object_get(first, "next"));
     assert_non_null(cursor);
     g_clear_pointer(&out, g_free);
     assert_int_equal(test_defis(db, &out, NULL, "challenges", "--limit", "1", "--after", cursor,
                                 "--format", "json", NULL),
                      0);
-    g_autoptr(json_t) second = parse(out);
+    g_autoptr(json_t) second = test_parse_json(out);
     json_t *item = json_array_get(json_object_get(second, "challenges"), 0);
     assert_int_equal(json_integer_value(json_object_get(item, "rank")), 2);
 
@@ -159,7 +150,7 @@ static void test_cli_scoring__filters_pages_and_previews(void **state)
     assert_int_equal(test_defis(db, &out, NULL, "challenges", "--network", "Beta", "--theme",
                                 "Financement", "--search", "animation", "--format", "json", NULL),
                      0);
-    g_autoptr(json_t) filtered = parse(out);
+    g_autoptr(json_t) filtered = test_parse_json(out);
     assert_int_equal(json_array_size(json_object_get(filtered, "challenges")), 1);
 
     /* A preview states its settings' version. */
@@ -168,7 +159,7 @@ static void test_cli_scoring__filters_pages_and_previews(void **state)
     assert_int_equal(test_defis(db, &out, NULL, "challenges", "--config", ini, "--format", "json",
                                 "--breakdown", NULL),
                      0);
-    g_autoptr(json_t) preview = parse(out);
+    g_autoptr(json_t) preview = test_parse_json(out);
     assert_string_not_equal(json_string_value(json_object_get(preview, "settings_version")),
                             json_string_value(json_object_get(first, "settings_version")));
 
