@@ -289,11 +289,6 @@ gint64 defis_store_data_version(DefisStore *store)
     return (version << 32) ^ sqlite3_total_changes64(store->db);
 }
 
-void defis_store_optimize(DefisStore *store)
-{
-    sqlite3_exec(store->db, "PRAGMA optimize", NULL, NULL, NULL);
-}
-
 /* ---- Statements ---------------------------------------------------------- */
 
 DefisStmt *defis_store_stmt(DefisStore *store, DefisSql id)
@@ -403,9 +398,4 @@ const void *defis_stmt_blob(DefisStmt *stmt, int column, gsize *length)
 gint64 defis_store_last_id(DefisStore *store)
 {
     return sqlite3_last_insert_rowid(store->db);
-}
-
-gint64 defis_store_changes(DefisStore *store)
-{
-    return sqlite3_changes64(store->db);
 }

@@ -53,8 +53,6 @@ gboolean defis_store_backup(DefisStore *store, const char *dest, GError **error)
  * or this one does: a key for caches of query results. */
 gint64 defis_store_data_version(DefisStore *store);
 
-/* Runs a tuning pass (PRAGMA optimize); harmless to skip. */
-void defis_store_optimize(DefisStore *store);
 
 /* ---- Statements ----------------------------------------------------------
  * defis_store_stmt returns the prepared statement for ID, borrowed from the
@@ -85,7 +83,5 @@ const void *defis_stmt_blob(DefisStmt *stmt, int column, gsize *length);
 
 /* The rowid of the last insert on this store's connection. */
 gint64 defis_store_last_id(DefisStore *store);
-/* Rows changed by the last statement. */
-gint64 defis_store_changes(DefisStore *store);
 
 #endif
