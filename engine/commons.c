@@ -251,19 +251,18 @@ json_t *defis_commons_list(DefisStore *store, const char *stage, const DefisScor
                    list_in(store, stage, defis__commons_threshold_of(settings), error));
 }
 
+static json_t *history_row(DefisStmt *stmt)
+{
+    return json_pack("{s:s, s:s?, s:s, s:s, s:s?}", "stage", defis_stmt_text(stmt, 0),
+                     "previous", defis_stmt_text(stmt, 1), "at", defis_stmt_text(stmt, 2),
+                     "actor", defis_stmt_text(stmt, 3), "note", defis_stmt_text(stmt, 4));
+}
+
 static json_t *history_of(DefisStore *store, gint64 id, GError **error)
 {
-    g_autoptr(json_t) list = json_array();
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_COMMONS_STAGE_HISTORY);
     defis_stmt_bind_int(stmt, 1, id);
-    gboolean row = FALSE, ok;
-    while ((ok = defis_stmt_step(stmt, &row, error)) && row)
-        json_array_append_new(
-            list, json_pack("{s:s, s:s?, s:s, s:s, s:s?}", "stage", defis_stmt_text(stmt, 0),
-                            "previous", defis_stmt_text(stmt, 1), "at", defis_stmt_text(stmt, 2),
-                            "actor", defis_stmt_text(stmt, 3), "note", defis_stmt_text(stmt, 4)));
-    defis_stmt_reset(stmt);
-    return ok ? g_steal_pointer(&list) : NULL;
+    return defis_stmt_json_rows(stmt, history_row, error);
 }
 
 static json_t *challenges_of(DefisStore *store, gint64 id, GError **error)

@@ -97,28 +97,23 @@ gboolean defis__dedup_finish(DefisStore *store, const char *actor, const char *a
     return ok;
 }
 
+static json_t *review_row(DefisStmt *stmt)
+{
+    return json_pack("{s:{s:I, s:s, s:I}, s:{s:I, s:s, s:I}, s:f}", "a", "id",
+                     (json_int_t)defis_stmt_int(stmt, 0), "title", defis_stmt_text(stmt, 3),
+                     "mentions", (json_int_t)defis_stmt_int(stmt, 5), "b", "id",
+                     (json_int_t)defis_stmt_int(stmt, 1), "title", defis_stmt_text(stmt, 4),
+                     "mentions", (json_int_t)defis_stmt_int(stmt, 6), "similarity",
+                     round(defis_stmt_double(stmt, 2) * 1000) / 1000);
+}
+
 json_t *defis_dedup_review(DefisStore *store, gint64 limit, GError **error)
 {
     g_return_val_if_fail(limit > 0, NULL);
-    json_t *pairs = json_array();
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_REVIEW_LIST);
     defis_stmt_bind_int(stmt, 1, limit);
-    gboolean row = FALSE, ok;
-    while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
-        json_array_append_new(
-            pairs, json_pack("{s:{s:I, s:s, s:I}, s:{s:I, s:s, s:I}, s:f}", "a", "id",
-                             (json_int_t)defis_stmt_int(stmt, 0), "title", defis_stmt_text(stmt, 3),
-                             "mentions", (json_int_t)defis_stmt_int(stmt, 5), "b", "id",
-                             (json_int_t)defis_stmt_int(stmt, 1), "title", defis_stmt_text(stmt, 4),
-                             "mentions", (json_int_t)defis_stmt_int(stmt, 6), "similarity",
-                             round(defis_stmt_double(stmt, 2) * 1000) / 1000));
-    }
-    defis_stmt_reset(stmt);
-    if (!ok) {
-        json_decref(pairs);
-        return NULL;
-    }
-    return json_pack("{s:o}", "pairs", pairs);
+    json_t *pairs = defis_stmt_json_rows(stmt, review_row, error);
+    return pairs ? json_pack("{s:o}", "pairs", pairs) : NULL;
 }
 
 gboolean defis_dedup_dismiss(DefisStore *store, gint64 x, gint64 y, const char *actor,

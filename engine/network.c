@@ -83,24 +83,18 @@ gint64 defis_network_find(DefisStore *store, const char *name, GError **error)
     return id;
 }
 
+static json_t *network_row(DefisStmt *stmt)
+{
+    return json_pack("{s:I, s:s, s:s?, s:s, s:I, s:I, s:I}", "id",
+                     (json_int_t)defis_stmt_int(stmt, 0), "name", defis_stmt_text(stmt, 1),
+                     "region", defis_stmt_text(stmt, 2), "created_at", defis_stmt_text(stmt, 3),
+                     "surveys", (json_int_t)defis_stmt_int(stmt, 4), "places",
+                     (json_int_t)defis_stmt_int(stmt, 5), "mentions",
+                     (json_int_t)defis_stmt_int(stmt, 6));
+}
+
 json_t *defis_network_list(DefisStore *store, GError **error)
 {
-    json_t *list = json_array();
-    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_NETWORK_LIST);
-    gboolean row = FALSE, ok;
-    while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
-        json_array_append_new(
-            list, json_pack("{s:I, s:s, s:s?, s:s, s:I, s:I, s:I}", "id", (json_int_t)defis_stmt_int(stmt, 0), "name",
-                            defis_stmt_text(stmt, 1), "region", defis_stmt_text(stmt, 2),
-                            "created_at", defis_stmt_text(stmt, 3), "surveys",
-                            (json_int_t)defis_stmt_int(stmt, 4), "places",
-                            (json_int_t)defis_stmt_int(stmt, 5), "mentions",
-                            (json_int_t)defis_stmt_int(stmt, 6)));
-    }
-    defis_stmt_reset(stmt);
-    if (!ok) {
-        json_decref(list);
-        return NULL;
-    }
-    return list;
+    return defis_stmt_json_rows(defis_store_stmt(store, DEFIS_SQL_NETWORK_LIST), network_row,
+                                error);
 }

@@ -689,21 +689,18 @@ static json_t *list_mentions(DefisStore *store, gint64 id, GError **error)
     return ok ? g_steal_pointer(&list) : NULL;
 }
 
+static json_t *vote_row(DefisStmt *stmt)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)defis_stmt_int(stmt, 0),
+                     "network", defis_stmt_text(stmt, 1), "place", defis_stmt_text(stmt, 2), "at",
+                     defis_stmt_text(stmt, 3), "actor", defis_stmt_text(stmt, 4));
+}
+
 static json_t *list_votes(DefisStore *store, gint64 id, GError **error)
 {
-    g_autoptr(json_t) list = json_array();
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_SCORE_VOTES_OF);
     defis_stmt_bind_int(stmt, 1, id);
-    gboolean row = FALSE, ok;
-    while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
-        json_array_append_new(
-            list, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)defis_stmt_int(stmt, 0),
-                            "network", defis_stmt_text(stmt, 1), "place",
-                            defis_stmt_text(stmt, 2), "at", defis_stmt_text(stmt, 3), "actor",
-                            defis_stmt_text(stmt, 4)));
-    }
-    defis_stmt_reset(stmt);
-    return ok ? g_steal_pointer(&list) : NULL;
+    return defis_stmt_json_rows(stmt, vote_row, error);
 }
 
 static json_t *list_themes(DefisStore *store, gint64 id, GError **error)

@@ -362,6 +362,18 @@ gboolean defis_stmt_exec(DefisStmt *stmt, GError **error)
     return ok;
 }
 
+json_t *defis_stmt_json_rows(DefisStmt *stmt, DefisRowJsonFunc row, GError **error)
+{
+    json_t *list = json_array();
+    gboolean has_row = FALSE, ok;
+    while ((ok = defis_stmt_step(stmt, &has_row, error)) && has_row)
+        json_array_append_new(list, row(stmt));
+    sqlite3_reset(STMT(stmt));
+    if (!ok)
+        g_clear_pointer(&list, json_decref);
+    return list;
+}
+
 void defis_stmt_reset(DefisStmt *stmt)
 {
     sqlite3_reset(STMT(stmt));

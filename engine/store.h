@@ -7,7 +7,7 @@
 #ifndef DEFIS_STORE_H
 #define DEFIS_STORE_H
 
-#include <glib.h>
+#include "engine/common.h"
 
 #include "engine/sql.h"
 
@@ -70,6 +70,13 @@ void defis_stmt_bind_null(DefisStmt *stmt, int index);
 /* Steps once. Returns TRUE with *has_row set when a row is ready (or FALSE when
  * done); FALSE and sets ERROR on failure (a constraint: DEFIS_ERROR_CONFLICT). */
 gboolean defis_stmt_step(DefisStmt *stmt, gboolean *has_row, GError **error);
+/* A row of STMT as JSON (a new reference). */
+typedef json_t *(*DefisRowJsonFunc)(DefisStmt *stmt);
+
+/* Steps STMT (bound by the caller) to its end and returns a new JSON array of
+ * ROW for each row; NULL and ERROR set when a step fails. Resets STMT. */
+json_t *defis_stmt_json_rows(DefisStmt *stmt, DefisRowJsonFunc row, GError **error);
+
 /* Runs a statement that returns no rows to completion, then resets it. */
 gboolean defis_stmt_exec(DefisStmt *stmt, GError **error);
 void defis_stmt_reset(DefisStmt *stmt);
