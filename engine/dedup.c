@@ -41,39 +41,10 @@ static void reps_free(gpointer data)
 /* Bounds the cache of representatives: past it, the cache starts over. */
 #define REPS_CACHE_MAX 4096
 
-/* Bounds the cache of stored document frequencies (16 bytes an entry). */
-#define DF_CACHE_MAX (1 << 17)
-
-/* Counts not yet written, at most (16 bytes each). */
-#define DF_PENDING_MAX (1 << 17)
-
 /* Feature hashes may be 0; the maps reserve 0. */
 guint64 defis__dedup_map_key(guint64 feature)
 {
     return feature ? feature : 1;
-}
-
-/* The document frequency of FEATURE: the number of distinct texts having it,
- * stored or counted in this transaction. */
-static gint64 df_of(DefisDedup *dedup, guint64 feature)
-{
-    guint64 key = defis__dedup_map_key(feature);
-    gint64 stored = 0, counted = 0;
-    defis_idmap_get(&dedup->df_new, key, &counted);
-    if (defis_idmap_get(&dedup->df_read, key, &stored))
-        return stored + counted;
-    if (dedup->df_read.size >= DF_CACHE_MAX) {
-        defis_idmap_clear(&dedup->df_read);
-        defis_idmap_init(&dedup->df_read);
-    }
-    DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_DF_GET);
-    defis_stmt_bind_int(stmt, 1, (gint64)feature);
-    gboolean row = FALSE;
-    if (defis_stmt_step(stmt, &row, dedup->df_error ? NULL : &dedup->df_error) && row)
-        stored = defis_stmt_int(stmt, 0);
-    defis_stmt_reset(stmt);
-    defis_idmap_put(&dedup->df_read, key, stored);
-    return stored + counted;
 }
 
 /* Inverse document frequency: a word every challenge uses weighs little, a rare
@@ -81,7 +52,7 @@ static gint64 df_of(DefisDedup *dedup, guint64 feature)
 static double idf_weight(guint64 feature, gpointer data)
 {
     DefisDedup *dedup = data;
-    gint64 df = MAX(df_of(dedup, feature), 1);
+    gint64 df = MAX((gint64)defis_df_get(dedup->df, feature), 1);
     return log(1.0 + (double)MAX(dedup->documents, 1) / (double)df);
 }
 
@@ -90,41 +61,84 @@ static double idf_weight(guint64 feature, gpointer data)
 gboolean defis__dedup_count_document(DefisDedup *dedup, const DefisFeatures *features,
                                      GError **error)
 {
-    for (gsize i = 0; i < features->n; i++) {
-        df_of(dedup, features->hashes[i]); /* cache what was stored before */
-        defis_idmap_add(&dedup->df_new, defis__dedup_map_key(features->hashes[i]), 1);
-    }
+    for (gsize i = 0; i < features->n; i++)
+        defis_df_add(dedup->df, features->hashes[i]);
     dedup->documents++;
-    if (dedup->df_error) {
-        g_propagate_error(error, g_steal_pointer(&dedup->df_error));
+    GError *failed = defis_df_error(dedup->df);
+    if (failed) {
+        g_propagate_error(error, failed);
         return FALSE;
     }
-    /* A large import writes its counts as it goes, so memory stays bounded. */
-    if (dedup->df_new.size >= DF_PENDING_MAX)
-        return defis_dedup_flush(dedup, error);
     return TRUE;
+}
+
+static gint64 meta_value(DefisStore *store, const char *key, GError **error)
+{
+    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_META_GET);
+    defis_stmt_bind_text(stmt, 1, key, -1);
+    gboolean row = FALSE;
+    if (!defis_stmt_step(stmt, &row, error))
+        return -1;
+    gint64 value = row ? defis_stmt_int(stmt, 0) : 0;
+    defis_stmt_reset(stmt);
+    return value;
+}
+
+static gboolean meta_set(DefisStore *store, const char *key, gint64 value, GError **error)
+{
+    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_META_SET);
+    defis_stmt_bind_text(stmt, 1, key, -1);
+    defis_stmt_bind_int(stmt, 2, value);
+    return defis_stmt_exec(stmt, error);
 }
 
 gboolean defis_dedup_flush(DefisDedup *dedup, GError **error)
 {
     g_return_val_if_fail(defis_store_in_transaction(dedup->store), FALSE);
-    guint64 key;
-    gint64 counted;
-    for (gsize i = 0; defis_idmap_next(&dedup->df_new, &i, &key, &counted);) {
-        DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_DF_ADD);
-        defis_stmt_bind_int(stmt, 1, (gint64)key);
-        defis_stmt_bind_int(stmt, 2, counted);
-        if (!defis_stmt_exec(stmt, error))
-            return FALSE;
-        gint64 stored = 0;
-        if (defis_idmap_get(&dedup->df_read, key, &stored))
-            defis_idmap_put(&dedup->df_read, key, stored + counted);
+    GError *failed = defis_df_error(dedup->df);
+    if (failed) {
+        g_propagate_error(error, failed);
+        return FALSE;
     }
-    defis_idmap_clear(&dedup->df_new);
-    defis_idmap_init(&dedup->df_new);
-    DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_DOCUMENTS_SET);
-    defis_stmt_bind_int(stmt, 1, dedup->documents);
-    return defis_stmt_exec(stmt, error);
+    return defis_df_flush(dedup->df, error) && defis_bands_flush(dedup->bands, error) &&
+           meta_set(dedup->store, "documents", dedup->documents, error);
+}
+
+static gboolean put_bands(DefisBands *bands, gint64 mention, gint64 challenge,
+                          const DefisFeatures *features, GError **error);
+
+/* Makes the index again from what the store holds: the frequencies from the
+ * first text of each distinct wording, the band keys from the stored
+ * representatives. For a store whose index was lost or changed form (a
+ * migration asks for it); clustering is left as it is. */
+static gboolean reindex(DefisDedup *dedup, GError **error)
+{
+    DefisStore *store = dedup->store;
+    if (!defis_df_clear(dedup->df, error) || !defis_bands_clear(dedup->bands, error))
+        return FALSE;
+    dedup->documents = 0;
+    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_REINDEX_TEXTS);
+    gboolean row = FALSE, ok;
+    while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
+        g_autoptr(DefisFeatures) features =
+            defis_text_features(dedup->text, defis_stmt_text(stmt, 0), -1);
+        if (features->n > 0 && !defis__dedup_count_document(dedup, features, error)) {
+            ok = FALSE;
+            break;
+        }
+    }
+    defis_stmt_reset(stmt);
+    stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_REINDEX_REPS);
+    while (ok && (ok = defis_stmt_step(stmt, &row, error)) && row) {
+        gsize size = 0;
+        const void *blob = defis_stmt_blob(stmt, 2, &size);
+        g_autoptr(DefisFeatures) features =
+            defis_features_new((const guint64 *)blob, size / sizeof(guint64));
+        ok = put_bands(dedup->bands, defis_stmt_int(stmt, 0), defis_stmt_int(stmt, 1), features,
+                       error);
+    }
+    defis_stmt_reset(stmt);
+    return ok && defis_dedup_flush(dedup, error) && meta_set(store, "reindex", 0, error);
 }
 
 DefisDedup *defis_dedup_new(DefisStore *store, const DefisDedupSettings *settings, GError **error)
@@ -144,20 +158,18 @@ DefisDedup *defis_dedup_new(DefisStore *store, const DefisDedupSettings *setting
     dedup->similarity.kind_weight[DEFIS_FEATURE_NGRAM] = dedup->settings.ngram_weight;
     dedup->text = text;
     dedup->now = defis_now();
-    defis_idmap_init(&dedup->df_read);
-    defis_idmap_init(&dedup->df_new);
     defis_idmap_init(&dedup->twins);
+    dedup->df = defis_df_new(store);
+    dedup->bands = defis_bands_new(store);
     dedup->similarity.weight = idf_weight;
     dedup->similarity.user_data = dedup;
-    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_DOCUMENTS_GET);
-    gboolean row = FALSE;
-    if (!defis_stmt_step(stmt, &row, error)) {
+    dedup->reps = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, reps_free);
+    dedup->documents = meta_value(store, "documents", error);
+    gint64 stale = dedup->documents < 0 ? -1 : meta_value(store, "reindex", error);
+    if (stale < 0 || (stale > 0 && !reindex(dedup, error))) {
         defis_dedup_free(dedup);
         return NULL;
     }
-    dedup->documents = row ? defis_stmt_int(stmt, 0) : 0;
-    defis_stmt_reset(stmt);
-    dedup->reps = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, reps_free);
     return dedup;
 }
 
@@ -169,9 +181,8 @@ void defis_dedup_free(DefisDedup *dedup)
     g_free(dedup->now);
     defis_idmap_clear(&dedup->twins);
     g_hash_table_destroy(dedup->reps);
-    defis_idmap_clear(&dedup->df_read);
-    defis_idmap_clear(&dedup->df_new);
-    g_clear_error(&dedup->df_error);
+    defis_df_free(dedup->df);
+    defis_bands_free(dedup->bands);
     if (dedup->review)
         g_hash_table_destroy(dedup->review);
     g_free(dedup);
@@ -316,18 +327,12 @@ static GArray *candidates(DefisDedup *dedup, const DefisMinhash *signature, GErr
     defis_minhash_bands(signature, keys);
     DefisIdMap hits;
     defis_idmap_init(&hits);
-    gint64 rows[HOT_BAND + 1];
+    gint64 rows[HOT_BAND];
     gboolean ok = TRUE;
     for (int b = 0; ok && b < DEFIS_MINHASH_BANDS; b++) {
-        DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_BAND_ROWS);
-        defis_stmt_bind_int(stmt, 1, (gint64)keys[b]);
-        defis_stmt_bind_int(stmt, 2, HOT_BAND + 1);
-        gboolean row = FALSE;
-        int n = 0;
-        while ((ok = defis_stmt_step(stmt, &row, error)) && row)
-            rows[n++] = defis_stmt_int(stmt, 0);
-        defis_stmt_reset(stmt);
-        for (int r = 0; ok && n <= HOT_BAND && r < n; r++)
+        guint n = 0;
+        ok = defis_bands_find(dedup->bands, keys[b], rows, HOT_BAND, &n, error);
+        for (guint r = 0; ok && n <= HOT_BAND && r < n; r++)
             defis_idmap_add(&hits, (guint64)rows[r], 1);
     }
     GArray *found = g_array_new(FALSE, FALSE, sizeof(Candidate));
@@ -474,47 +479,40 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
     return TRUE;
 }
 
-/* Puts the band keys of a representative MENTION with FEATURES into the index,
+/* Puts the band keys of a representative MENTION with FEATURES into BANDS,
  * pointing at CHALLENGE (or moves them there). */
-static gboolean put_bands(DefisStore *store, gint64 mention, gint64 challenge,
+static gboolean put_bands(DefisBands *bands, gint64 mention, gint64 challenge,
                           const DefisFeatures *features, GError **error)
 {
     DefisMinhash signature;
     sign(features, &signature);
     guint64 keys[DEFIS_MINHASH_BANDS];
     defis_minhash_bands(&signature, keys);
-    for (int b = 0; b < DEFIS_MINHASH_BANDS; b++) {
-        DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_BAND_PUT);
-        defis_stmt_bind_int(stmt, 1, (gint64)keys[b]);
-        defis_stmt_bind_int(stmt, 2, mention);
-        defis_stmt_bind_int(stmt, 3, challenge);
-        if (!defis_stmt_exec(stmt, error))
+    for (int b = 0; b < DEFIS_MINHASH_BANDS; b++)
+        if (!defis_bands_put(bands, keys[b], mention, challenge, error))
             return FALSE;
-    }
     return TRUE;
 }
 
-/* Points the band keys of every representative of CHALLENGE at it, after
- * representatives moved there (a merge, an unmerge, a split, a renumbering). */
-gboolean defis__dedup_reband(DefisStore *store, gint64 challenge, GError **error)
+gboolean defis__dedup_reband(DefisStore *store, DefisBands *bands, gint64 challenge,
+                             GError **error)
 {
-    g_autoptr(GPtrArray) reps = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
-    g_autoptr(GArray) mentions = g_array_new(FALSE, FALSE, sizeof(gint64));
+    g_autoptr(DefisBands) own = bands ? NULL : defis_bands_new(store);
+    DefisBands *into = bands ? bands : own;
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_REPS_OF);
     defis_stmt_bind_int(stmt, 1, challenge);
     gboolean row = FALSE, ok;
     while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
         gsize size = 0;
         const void *blob = defis_stmt_blob(stmt, 1, &size);
-        gint64 mention = defis_stmt_int(stmt, 0);
-        g_array_append_val(mentions, mention);
-        g_ptr_array_add(reps, defis_features_new((const guint64 *)blob, size / sizeof(guint64)));
+        g_autoptr(DefisFeatures) features =
+            defis_features_new((const guint64 *)blob, size / sizeof(guint64));
+        ok = put_bands(into, defis_stmt_int(stmt, 0), challenge, features, error);
+        if (!ok)
+            break;
     }
     defis_stmt_reset(stmt);
-    for (guint i = 0; ok && i < reps->len; i++)
-        ok = put_bands(store, g_array_index(mentions, gint64, i), challenge,
-                       g_ptr_array_index(reps, i), error);
-    return ok;
+    return ok && (bands || defis_bands_flush(own, error));
 }
 
 /* Adds MENTION (of CHALLENGE, with FEATURES, stolen) to the representatives and
@@ -527,7 +525,7 @@ gboolean defis__dedup_add_rep(DefisDedup *dedup, gint64 mention, gint64 challeng
     defis_stmt_bind_int(stmt, 2, challenge);
     defis_stmt_bind_blob(stmt, 3, features->hashes, features->n * sizeof(guint64));
     if (!defis_stmt_exec(stmt, error) ||
-        !put_bands(dedup->store, mention, challenge, features, error)) {
+        !put_bands(dedup->bands, mention, challenge, features, error)) {
         defis_features_free(features);
         return FALSE;
     }

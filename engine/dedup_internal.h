@@ -6,6 +6,7 @@
 #define DEFIS_DEDUP_INTERNAL_H
 
 #include "engine/dedup.h"
+#include "engine/dedup_store.h"
 #include "engine/idmap.h"
 #include "engine/text.h"
 
@@ -24,10 +25,9 @@ struct DefisDedup {
     DefisIdMap twins;    /* norm hash -> challenge id, placed in this transaction */
     GHashTable *reps;    /* challenge id -> DefisDedupReps */
     GHashTable *review;  /* rebuild only: "a:b" -> similarity, written at the end */
-    DefisIdMap df_read;  /* feature -> document frequency as stored (a cache) */
-    DefisIdMap df_new;   /* feature -> documents counted in this transaction, not yet stored */
+    DefisDf *df;         /* feature -> number of distinct texts having it */
+    DefisBands *bands;   /* band key -> representatives */
     gint64 documents;    /* texts counted in the frequencies, these included */
-    GError *df_error;    /* a failure while reading a frequency for a weight */
 };
 
 /* A challenge as the lead's decisions read it. */
@@ -64,8 +64,10 @@ gboolean defis__dedup_note_review(DefisDedup *dedup, gint64 x, gint64 y, double 
 gint64 defis__dedup_create_challenge(DefisDedup *dedup, const char *title, GError **error);
 
 /* Points the band keys of every representative of CHALLENGE at it, after
- * representatives moved there. */
-gboolean defis__dedup_reband(DefisStore *store, gint64 challenge, GError **error);
+ * representatives moved there: in BANDS (the caller flushes it), or when BANDS
+ * is NULL in a band index of its own, flushed before returning. */
+gboolean defis__dedup_reband(DefisStore *store, DefisBands *bands, gint64 challenge,
+                             GError **error);
 
 /* Makes MENTION a representative of CHALLENGE with FEATURES (stolen): stored,
  * banded, and added to the cache. */

@@ -206,7 +206,7 @@ json_t *defis_dedup_merge(DefisStore *store, gint64 target, const gint64 *source
              defis__dedup_exec_id(store, DEFIS_SQL_MERGE_MOVE_MENTIONS, target, source, error) &&
              defis__dedup_exec_id(store, DEFIS_SQL_MERGE_MOVE_VOTES, target, source, error) &&
              defis__dedup_exec_id(store, DEFIS_SQL_REPS_MOVE_ALL, source, target, error) &&
-             defis__dedup_reband(store, target, error) &&
+             defis__dedup_reband(store, NULL, target, error) &&
              defis_commons_links_merge(store, merge, target, source, error);
         if (ok) {
             stmt = defis_store_stmt(store, DEFIS_SQL_CHALLENGE_SET_STATE);
@@ -277,7 +277,7 @@ gboolean defis_dedup_unmerge(DefisStore *store, gint64 source, const char *actor
     gboolean ok = defis__dedup_exec_id(store, DEFIS_SQL_UNMERGE_MENTIONS, merge, 0, error) &&
                   defis__dedup_exec_id(store, DEFIS_SQL_UNMERGE_VOTES, merge, 0, error) &&
                   defis__dedup_exec_id(store, DEFIS_SQL_UNMERGE_REPS, target, 0, error) &&
-                  defis__dedup_reband(store, source, error) &&
+                  defis__dedup_reband(store, NULL, source, error) &&
                   defis_commons_links_unmerge(store, merge, target, source, error);
     if (ok) {
         stmt = defis_store_stmt(store, DEFIS_SQL_CHALLENGE_SET_STATE);
@@ -388,7 +388,7 @@ gint64 defis_dedup_split(DefisStore *store, const gint64 *ids, gsize n, const ch
     for (gsize i = 0; ok && i < n; i++)
         ok = defis__dedup_exec_id(store, DEFIS_SQL_MENTION_MOVE, ids[i], to, error) &&
              defis__dedup_exec_id(store, DEFIS_SQL_REP_MOVE, ids[i], to, error);
-    ok = ok && defis__dedup_reband(store, to, error);
+    ok = ok && defis__dedup_reband(store, dedup->bands, to, error);
     /* Each side keeps at least one representative so later mentions find it. */
     if (ok) {
         g_hash_table_remove_all(dedup->reps);
@@ -419,7 +419,7 @@ gint64 defis_dedup_split(DefisStore *store, const gint64 *ids, gsize n, const ch
         ok = defis_stmt_exec(stmt, error);
     }
     gint64 touched[] = {from, to};
-    ok = ok && defis_score_refresh(store, touched, 2, error);
+    ok = ok && defis_dedup_flush(dedup, error) && defis_score_refresh(store, touched, 2, error);
     json_t *moved = json_array();
     for (gsize i = 0; i < n; i++)
         json_array_append_new(moved, json_integer(ids[i]));

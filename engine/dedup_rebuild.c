@@ -121,7 +121,7 @@ static gboolean rebuild_renumber(DefisDedup *dedup, gint64 first_fresh, GHashTab
             return FALSE;
         ok = defis__dedup_exec_id(store, DEFIS_SQL_REBUILD_RENUMBER, fresh, old, error) &&
              defis__dedup_exec_id(store, DEFIS_SQL_REPS_MOVE_ALL, fresh, old, error) &&
-             defis__dedup_reband(store, old, error);
+             defis__dedup_reband(store, dedup->bands, old, error);
         if (ok) {
             stmt = defis_store_stmt(store, DEFIS_SQL_CHALLENGE_SET_TITLE);
             defis_stmt_bind_int(stmt, 1, old);
@@ -208,10 +208,10 @@ gboolean defis_dedup_rebuild(DefisStore *store, const DefisDedupSettings *settin
     gboolean ok = first_fresh > 0 && exec_plain(store, DEFIS_SQL_REBUILD_OLD_CREATE, error) &&
                   exec_plain(store, DEFIS_SQL_REBUILD_OLD_CLEAR, error) &&
                   exec_plain(store, DEFIS_SQL_REBUILD_OLD_FILL, error) &&
-                  exec_plain(store, DEFIS_SQL_REBUILD_CLEAR_BANDS, error) &&
+                  defis_bands_clear(dedup->bands, error) &&
                   exec_plain(store, DEFIS_SQL_REBUILD_CLEAR_REPS, error) &&
                   exec_plain(store, DEFIS_SQL_REBUILD_CLEAR_REVIEW, error) &&
-                  exec_plain(store, DEFIS_SQL_REBUILD_CLEAR_DF, error) &&
+                  defis_df_clear(dedup->df, error) &&
                   rebuild_locked(dedup, report, error) && rebuild_unlocked(dedup, report, error) &&
                   rebuild_renumber(dedup, first_fresh, map, report, error) &&
                   rebuild_orphans(dedup, report, error) && rebuild_review(dedup, map, error) &&

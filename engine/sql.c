@@ -274,6 +274,28 @@ static const char *const migrations[] = {
     " BEGIN SELECT RAISE(ABORT, 'a shortlist is frozen'); END;"
     "CREATE INDEX journal_at ON journal(at);"
     "CREATE INDEX journal_action ON journal(action);",
+
+    /* 6: the deduplication index as sorted arrays (engine/dedup_store.h): band
+     * keys in 65,536 buckets behind a Bloom filter, document frequencies in 256
+     * chunks. A store that had representatives is marked for reindexing, which
+     * the next deduplication does before anything else (engine/dedup.c). */
+    "DROP TABLE dedup_band;"
+    "DROP TABLE dedup_df;"
+    "CREATE TABLE dedup_bucket ("
+    "  id INTEGER PRIMARY KEY CHECK (id BETWEEN 0 AND 65535),"
+    "  entries BLOB NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE dedup_filter ("
+    "  id INTEGER PRIMARY KEY CHECK (id >= 0),"
+    "  bits BLOB NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE dedup_df_chunk ("
+    "  id INTEGER PRIMARY KEY CHECK (id BETWEEN 0 AND 255),"
+    "  entries BLOB NOT NULL"
+    ") STRICT;"
+    "INSERT INTO dedup_meta (key, value) VALUES ('band_entries', 0), ('filter_blocks', 0);"
+    "INSERT INTO dedup_meta (key, value)"
+    " SELECT 'reindex', 1 WHERE EXISTS (SELECT 1 FROM dedup_rep);",
 };
 
 const char *defis_sql_migration(int version)
@@ -350,18 +372,10 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
     /* ---- deduplication (engine/dedup.c) ---- */
     [DEFIS_SQL_DEDUP_TWIN] =
         "SELECT challenge_id FROM mention WHERE norm_hash = ?1 AND norm = ?2 ORDER BY id LIMIT 1",
-    /* The challenges of the representatives having one band key (a few, or
-     * ?2 rows when the key is too common to tell anything). */
-    [DEFIS_SQL_DEDUP_BAND_ROWS] =
-        "SELECT challenge_id FROM dedup_band WHERE band = ?1 LIMIT ?2",
     [DEFIS_SQL_DEDUP_REPS_OF] =
         "SELECT mention_id, features FROM dedup_rep WHERE challenge_id = ?1 ORDER BY mention_id",
     [DEFIS_SQL_DEDUP_REP_INSERT] =
         "INSERT INTO dedup_rep (mention_id, challenge_id, features) VALUES (?1, ?2, ?3)",
-    /* Inserts, or moves the band to another challenge (a merge, a split). */
-    [DEFIS_SQL_DEDUP_BAND_PUT] =
-        "INSERT INTO dedup_band (band, mention_id, challenge_id) VALUES (?1, ?2, ?3)"
-        " ON CONFLICT (band, mention_id) DO UPDATE SET challenge_id = excluded.challenge_id",
     [DEFIS_SQL_DEDUP_REVIEW_UPSERT] =
         "INSERT INTO dedup_review (a, b, similarity) VALUES (?1, ?2, ?3)"
         " ON CONFLICT (a, b) DO UPDATE SET similarity = max(similarity, excluded.similarity)",
@@ -430,14 +444,24 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
         " WHERE m.id = dedup_rep.mention_id AND dedup_rep.challenge_id = ?1",
     [DEFIS_SQL_MERGE_LOG_UNDO] =
         "UPDATE merge_log SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
-    [DEFIS_SQL_DEDUP_DF_GET] = "SELECT df FROM dedup_df WHERE feature = ?1",
-    [DEFIS_SQL_DEDUP_DF_ADD] =
-        "INSERT INTO dedup_df (feature, df) VALUES (?1, ?2)"
-        " ON CONFLICT (feature) DO UPDATE SET df = df + excluded.df",
-    [DEFIS_SQL_DEDUP_DOCUMENTS_GET] = "SELECT value FROM dedup_meta WHERE key = 'documents'",
-    [DEFIS_SQL_DEDUP_DOCUMENTS_SET] = "UPDATE dedup_meta SET value = ?1 WHERE key = 'documents'",
-    [DEFIS_SQL_REBUILD_CLEAR_DF] = "DELETE FROM dedup_df",
-    [DEFIS_SQL_REBUILD_CLEAR_BANDS] = "DELETE FROM dedup_band",
+    [DEFIS_SQL_DEDUP_META_GET] = "SELECT value FROM dedup_meta WHERE key = ?1",
+    [DEFIS_SQL_DEDUP_META_SET] =
+        "INSERT INTO dedup_meta (key, value) VALUES (?1, ?2)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    [DEFIS_SQL_DEDUP_DF_ALL] = "SELECT id, entries FROM dedup_df_chunk",
+    [DEFIS_SQL_DEDUP_DF_PUT] = "INSERT OR REPLACE INTO dedup_df_chunk (id, entries) VALUES (?1, ?2)",
+    [DEFIS_SQL_DEDUP_DF_CLEAR] = "DELETE FROM dedup_df_chunk",
+    [DEFIS_SQL_DEDUP_BUCKET_GET] = "SELECT entries FROM dedup_bucket WHERE id = ?1",
+    [DEFIS_SQL_DEDUP_BUCKET_PUT] = "INSERT OR REPLACE INTO dedup_bucket (id, entries) VALUES (?1, ?2)",
+    [DEFIS_SQL_DEDUP_BUCKET_ALL] = "SELECT id, entries FROM dedup_bucket",
+    [DEFIS_SQL_DEDUP_BUCKET_CLEAR] = "DELETE FROM dedup_bucket",
+    [DEFIS_SQL_DEDUP_FILTER_ALL] = "SELECT id, bits FROM dedup_filter",
+    [DEFIS_SQL_DEDUP_FILTER_PUT] = "INSERT OR REPLACE INTO dedup_filter (id, bits) VALUES (?1, ?2)",
+    [DEFIS_SQL_DEDUP_FILTER_TRIM] = "DELETE FROM dedup_filter WHERE id >= ?1",
+    /* Reindexing: the first text of each distinct wording, and every representative. */
+    [DEFIS_SQL_DEDUP_REINDEX_TEXTS] =
+        "SELECT text FROM mention WHERE id IN (SELECT min(id) FROM mention GROUP BY norm_hash, norm)",
+    [DEFIS_SQL_DEDUP_REINDEX_REPS] = "SELECT mention_id, challenge_id, features FROM dedup_rep",
     [DEFIS_SQL_REBUILD_CLEAR_REPS] = "DELETE FROM dedup_rep",
     [DEFIS_SQL_REBUILD_CLEAR_REVIEW] = "DELETE FROM dedup_review",
     [DEFIS_SQL_REBUILD_OLD_CREATE] =

@@ -41,10 +41,8 @@ typedef enum {
 
     /* deduplication (engine/dedup.c) */
     DEFIS_SQL_DEDUP_TWIN,            /* ?1 norm_hash, ?2 norm -> challenge_id */
-    DEFIS_SQL_DEDUP_BAND_ROWS,       /* ?1 band key, ?2 limit -> challenge_id */
     DEFIS_SQL_DEDUP_REPS_OF,         /* ?1 challenge -> mention_id, features */
     DEFIS_SQL_DEDUP_REP_INSERT,      /* ?1 mention, ?2 challenge, ?3 features */
-    DEFIS_SQL_DEDUP_BAND_PUT,        /* ?1 band key, ?2 mention, ?3 challenge */
     DEFIS_SQL_DEDUP_REVIEW_UPSERT,   /* ?1 a, ?2 b, ?3 similarity */
     DEFIS_SQL_DEDUP_REVIEW_LIST,     /* ?1 limit -> a, b, similarity, title a, title b, n a, n b */
     DEFIS_SQL_DEDUP_REVIEW_DELETE,   /* ?1 a, ?2 b */
@@ -72,12 +70,20 @@ typedef enum {
     DEFIS_SQL_UNMERGE_MENTIONS,      /* ?1 merge */
     DEFIS_SQL_UNMERGE_REPS,          /* ?1 target */
     DEFIS_SQL_MERGE_LOG_UNDO,        /* ?1 merge, ?2 at, ?3 actor */
-    DEFIS_SQL_DEDUP_DF_GET,          /* ?1 feature -> df */
-    DEFIS_SQL_DEDUP_DF_ADD,          /* ?1 feature, ?2 documents more */
-    DEFIS_SQL_DEDUP_DOCUMENTS_GET,   /* -> documents */
-    DEFIS_SQL_DEDUP_DOCUMENTS_SET,   /* ?1 documents */
-    DEFIS_SQL_REBUILD_CLEAR_DF,
-    DEFIS_SQL_REBUILD_CLEAR_BANDS,
+    DEFIS_SQL_DEDUP_META_GET,        /* ?1 key -> value */
+    DEFIS_SQL_DEDUP_META_SET,        /* ?1 key, ?2 value */
+    DEFIS_SQL_DEDUP_DF_ALL,          /* -> id, entries */
+    DEFIS_SQL_DEDUP_DF_PUT,          /* ?1 id, ?2 entries */
+    DEFIS_SQL_DEDUP_DF_CLEAR,
+    DEFIS_SQL_DEDUP_BUCKET_GET,      /* ?1 id -> entries */
+    DEFIS_SQL_DEDUP_BUCKET_PUT,      /* ?1 id, ?2 entries */
+    DEFIS_SQL_DEDUP_BUCKET_ALL,      /* -> id, entries */
+    DEFIS_SQL_DEDUP_BUCKET_CLEAR,
+    DEFIS_SQL_DEDUP_FILTER_ALL,      /* -> id, bits */
+    DEFIS_SQL_DEDUP_FILTER_PUT,      /* ?1 id, ?2 bits */
+    DEFIS_SQL_DEDUP_FILTER_TRIM,     /* ?1 first row to delete */
+    DEFIS_SQL_DEDUP_REINDEX_TEXTS,   /* -> text */
+    DEFIS_SQL_DEDUP_REINDEX_REPS,    /* -> mention_id, challenge_id, features */
     DEFIS_SQL_REBUILD_CLEAR_REPS,
     DEFIS_SQL_REBUILD_CLEAR_REVIEW,
     DEFIS_SQL_REBUILD_OLD_CREATE,

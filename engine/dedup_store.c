@@ -1,0 +1,673 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* dedup_store.c - the deduplication index as sorted arrays in SQLite rows. */
+#include "engine/dedup_store.h"
+
+#include <string.h>
+
+#include "engine/error.h"
+#include "engine/hash.h"
+#include "engine/idmap.h"
+
+/* ---- Little-endian arrays of 32-bit words --------------------------------- */
+
+static inline guint32 word_at(const guchar *bytes, gsize index)
+{
+    guint32 w;
+    memcpy(&w, bytes + index * sizeof w, sizeof w);
+    return GUINT32_FROM_LE(w);
+}
+
+/* Converts N words in place between host order and little-endian (the same
+ * operation both ways; nothing to do on a little-endian host). */
+static void words_to_le(guint32 *words, gsize n)
+{
+#if G_BYTE_ORDER != G_LITTLE_ENDIAN
+    for (gsize i = 0; i < n; i++)
+        words[i] = GUINT32_TO_LE(words[i]);
+#else
+    (void)words;
+    (void)n;
+#endif
+}
+
+static gint64 meta_get(DefisStore *store, const char *key, GError **error)
+{
+    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_META_GET);
+    defis_stmt_bind_text(stmt, 1, key, -1);
+    gboolean row = FALSE;
+    if (!defis_stmt_step(stmt, &row, error))
+        return -1;
+    gint64 value = row ? defis_stmt_int(stmt, 0) : 0;
+    defis_stmt_reset(stmt);
+    return value;
+}
+
+static gboolean meta_set(DefisStore *store, const char *key, gint64 value, GError **error)
+{
+    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_META_SET);
+    defis_stmt_bind_text(stmt, 1, key, -1);
+    defis_stmt_bind_int(stmt, 2, value);
+    return defis_stmt_exec(stmt, error);
+}
+
+static gboolean put_row(DefisStore *store, DefisSql sql, gint64 id, const void *data, gsize size,
+                        GError **error)
+{
+    DefisStmt *stmt = defis_store_stmt(store, sql);
+    defis_stmt_bind_int(stmt, 1, id);
+    defis_stmt_bind_blob(stmt, 2, data, size);
+    return defis_stmt_exec(stmt, error);
+}
+
+static gboolean corrupt(GError **error, const char *table, gint64 id)
+{
+    g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_INVALID,
+                "%s row %" G_GINT64_FORMAT
+                " is damaged; run `defis dedup --rebuild` to make the index again",
+                table, id);
+    return FALSE;
+}
+
+/* ---- Document frequencies ------------------------------------------------- */
+
+#define DF_CHUNKS 256
+/* Counts of the transaction kept apart before being merged into the arrays. */
+#define DF_PENDING_MAX (1 << 16)
+
+typedef struct {
+    guint32 fp;
+    guint32 df;
+} DfEntry;
+
+struct DefisDf {
+    DefisStore *store;
+    gboolean loaded;
+    GArray *chunks[DF_CHUNKS]; /* of DfEntry, sorted by fp */
+    gboolean dirty[DF_CHUNKS];
+    DefisIdMap pending; /* fp + 1 -> texts counted since the last merge */
+    GError *error;
+};
+
+static inline guint32 fingerprint(guint64 feature)
+{
+    return (guint32)(feature ^ (feature >> 32));
+}
+
+DefisDf *defis_df_new(DefisStore *store)
+{
+    DefisDf *df = g_new0(DefisDf, 1);
+    df->store = store;
+    for (int i = 0; i < DF_CHUNKS; i++)
+        df->chunks[i] = g_array_new(FALSE, FALSE, sizeof(DfEntry));
+    defis_idmap_init(&df->pending);
+    return df;
+}
+
+void defis_df_free(DefisDf *df)
+{
+    if (!df)
+        return;
+    for (int i = 0; i < DF_CHUNKS; i++)
+        g_array_unref(df->chunks[i]);
+    defis_idmap_clear(&df->pending);
+    g_clear_error(&df->error);
+    g_free(df);
+}
+
+static gboolean df_load(DefisDf *df, GError **error)
+{
+    if (df->loaded)
+        return TRUE;
+    DefisStmt *stmt = defis_store_stmt(df->store, DEFIS_SQL_DEDUP_DF_ALL);
+    gboolean row = FALSE, ok;
+    while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
+        gint64 id = defis_stmt_int(stmt, 0);
+        gsize size = 0;
+        const guchar *bytes = defis_stmt_blob(stmt, 1, &size);
+        if (id < 0 || id >= DF_CHUNKS || size % sizeof(DfEntry) != 0) {
+            ok = corrupt(error, "dedup_df_chunk", id);
+            break;
+        }
+        GArray *chunk = df->chunks[id];
+        g_array_set_size(chunk, size / sizeof(DfEntry));
+        for (guint i = 0; i < chunk->len; i++)
+            g_array_index(chunk, DfEntry, i) =
+                (DfEntry){word_at(bytes, 2 * (gsize)i), word_at(bytes, 2 * (gsize)i + 1)};
+    }
+    defis_stmt_reset(stmt);
+    df->loaded = ok;
+    return ok;
+}
+
+/* The stored count of FP (merged counts included), 0 when absent. */
+static guint32 df_stored(const DefisDf *df, guint32 fp)
+{
+    const GArray *chunk = df->chunks[fp >> 24];
+    const DfEntry *e = (const DfEntry *)(const void *)chunk->data;
+    gsize lo = 0, hi = chunk->len;
+    while (lo < hi) {
+        gsize mid = (lo + hi) / 2;
+        if (e[mid].fp < fp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < chunk->len && e[lo].fp == fp ? e[lo].df : 0;
+}
+
+static int compare_df(const void *a, const void *b)
+{
+    guint32 x = ((const DfEntry *)a)->fp, y = ((const DfEntry *)b)->fp;
+    return (x > y) - (x < y);
+}
+
+/* Merges the pending counts into the sorted arrays. */
+static gboolean df_merge(DefisDf *df, GError **error)
+{
+    if (df->pending.size == 0)
+        return TRUE;
+    if (!df_load(df, error))
+        return FALSE;
+    g_autoptr(GArray) add = g_array_sized_new(FALSE, FALSE, sizeof(DfEntry), df->pending.size);
+    guint64 key;
+    gint64 count;
+    for (gsize i = 0; defis_idmap_next(&df->pending, &i, &key, &count);) {
+        DfEntry e = {(guint32)(key - 1), (guint32)count};
+        g_array_append_val(add, e);
+    }
+    defis_idmap_clear(&df->pending);
+    defis_idmap_init(&df->pending);
+    qsort(add->data, add->len, sizeof(DfEntry), compare_df);
+    const DfEntry *a = (const DfEntry *)(const void *)add->data;
+    for (guint start = 0; start < add->len;) {
+        guint c = a[start].fp >> 24, end = start;
+        while (end < add->len && a[end].fp >> 24 == c)
+            end++;
+        GArray *old = df->chunks[c];
+        GArray *merged = g_array_sized_new(FALSE, FALSE, sizeof(DfEntry), old->len + end - start);
+        const DfEntry *o = (const DfEntry *)(const void *)old->data;
+        guint i = 0, j = start;
+        while (i < old->len || j < end) {
+            DfEntry e;
+            if (j == end || (i < old->len && o[i].fp < a[j].fp)) {
+                e = o[i++];
+            } else if (i == old->len || a[j].fp < o[i].fp) {
+                e = a[j++];
+            } else {
+                e = (DfEntry){o[i].fp, o[i].df + a[j].df};
+                i++;
+                j++;
+            }
+            g_array_append_val(merged, e);
+        }
+        g_array_unref(old);
+        df->chunks[c] = merged;
+        df->dirty[c] = TRUE;
+        start = end;
+    }
+    return TRUE;
+}
+
+guint32 defis_df_get(DefisDf *df, guint64 feature)
+{
+    if (!df->loaded && !df_load(df, df->error ? NULL : &df->error))
+        return 0;
+    guint32 fp = fingerprint(feature);
+    gint64 counted = 0;
+    defis_idmap_get(&df->pending, (guint64)fp + 1, &counted);
+    return df_stored(df, fp) + (guint32)counted;
+}
+
+void defis_df_add(DefisDf *df, guint64 feature)
+{
+    defis_idmap_add(&df->pending, (guint64)fingerprint(feature) + 1, 1);
+    if (df->pending.size >= DF_PENDING_MAX)
+        df_merge(df, df->error ? NULL : &df->error);
+}
+
+GError *defis_df_error(DefisDf *df)
+{
+    return g_steal_pointer(&df->error);
+}
+
+gboolean defis_df_flush(DefisDf *df, GError **error)
+{
+    if (df->error) {
+        g_propagate_error(error, g_steal_pointer(&df->error));
+        return FALSE;
+    }
+    if (!df_merge(df, error))
+        return FALSE;
+    for (int c = 0; c < DF_CHUNKS; c++) {
+        if (!df->dirty[c])
+            continue;
+        GArray *chunk = df->chunks[c];
+        g_autofree guint32 *words = g_memdup2(chunk->data, chunk->len * sizeof(DfEntry));
+        words_to_le(words, 2 * (gsize)chunk->len);
+        if (!put_row(df->store, DEFIS_SQL_DEDUP_DF_PUT, c, words, chunk->len * sizeof(DfEntry),
+                     error))
+            return FALSE;
+        df->dirty[c] = FALSE;
+    }
+    return TRUE;
+}
+
+gboolean defis_df_clear(DefisDf *df, GError **error)
+{
+    if (!defis_stmt_exec(defis_store_stmt(df->store, DEFIS_SQL_DEDUP_DF_CLEAR), error))
+        return FALSE;
+    for (int c = 0; c < DF_CHUNKS; c++) {
+        g_array_set_size(df->chunks[c], 0);
+        df->dirty[c] = FALSE;
+    }
+    defis_idmap_clear(&df->pending);
+    defis_idmap_init(&df->pending);
+    df->loaded = TRUE;
+    return TRUE;
+}
+
+/* ---- Band keys ------------------------------------------------------------ */
+
+#define BUCKETS 65536
+/* Entries waiting in memory (12 bytes each) before they are merged into rows. */
+#define BANDS_PENDING_MAX (1 << 20)
+
+/* The filter: blocks of 512 bits, one block per key, FILTER_PROBES bits set in
+ * it; about FILTER_BITS bits a key at capacity, for some 2 % false positives. */
+#define FILTER_BLOCK_WORDS 8
+#define FILTER_PROBES 6
+#define FILTER_BITS 10
+#define FILTER_MIN_CAPACITY (1 << 20)
+/* Blocks per dedup_filter row: 64 KiB. */
+#define FILTER_ROW_BLOCKS 1024
+
+typedef struct {
+    guint32 key; /* bits 16-47 of the band key; the bucket holds bits 48-63 */
+    guint32 mention;
+    guint32 challenge;
+} BandEntry;
+
+typedef struct {
+    guint n, cap;
+    BandEntry e[];
+} Pending;
+
+struct DefisBands {
+    DefisStore *store;
+    Pending **pending; /* BUCKETS, allocated with the first entry */
+    gsize pending_n;
+    guint64 *filter; /* blocks * FILTER_BLOCK_WORDS, NULL until read */
+    gsize blocks;
+    gboolean *filter_dirty; /* per dedup_filter row */
+    DefisIdMap hot;         /* key48 + 1 -> 1: found with more than the MAX asked */
+};
+
+DefisBands *defis_bands_new(DefisStore *store)
+{
+    DefisBands *bands = g_new0(DefisBands, 1);
+    bands->store = store;
+    defis_idmap_init(&bands->hot);
+    return bands;
+}
+
+static void forget_pending(DefisBands *bands)
+{
+    if (!bands->pending)
+        return;
+    for (gsize b = 0; b < BUCKETS; b++)
+        g_clear_pointer(&bands->pending[b], g_free);
+    bands->pending_n = 0;
+}
+
+static void forget_filter(DefisBands *bands)
+{
+    g_clear_pointer(&bands->filter, g_free);
+    g_clear_pointer(&bands->filter_dirty, g_free);
+    bands->blocks = 0;
+}
+
+void defis_bands_free(DefisBands *bands)
+{
+    if (!bands)
+        return;
+    forget_pending(bands);
+    g_free(bands->pending);
+    forget_filter(bands);
+    defis_idmap_clear(&bands->hot);
+    g_free(bands);
+}
+
+static gsize filter_rows(gsize blocks)
+{
+    return (blocks + FILTER_ROW_BLOCKS - 1) / FILTER_ROW_BLOCKS;
+}
+
+static gsize blocks_for(gint64 capacity)
+{
+    return (gsize)MAX(capacity, FILTER_MIN_CAPACITY) * FILTER_BITS / 512 + 1;
+}
+
+/* Sets the bits of KEY48 (the 48 bits a band key is known by). */
+static void filter_add(DefisBands *bands, guint64 key48)
+{
+    guint64 h = defis_hash_mix64(key48);
+    gsize block = (gsize)(((h >> 32) * bands->blocks) >> 32);
+    guint64 *words = bands->filter + block * FILTER_BLOCK_WORDS;
+    gboolean changed = FALSE;
+    for (int p = 0; p < FILTER_PROBES; p++) {
+        guint bit = (guint)(h >> (9 * p)) & 511;
+        guint64 mask = G_GUINT64_CONSTANT(1) << (bit & 63);
+        if (!(words[bit >> 6] & mask)) {
+            words[bit >> 6] |= mask;
+            changed = TRUE;
+        }
+    }
+    if (changed)
+        bands->filter_dirty[block / FILTER_ROW_BLOCKS] = TRUE;
+}
+
+static gboolean filter_maybe(const DefisBands *bands, guint64 key48)
+{
+    guint64 h = defis_hash_mix64(key48);
+    gsize block = (gsize)(((h >> 32) * bands->blocks) >> 32);
+    const guint64 *words = bands->filter + block * FILTER_BLOCK_WORDS;
+    for (int p = 0; p < FILTER_PROBES; p++) {
+        guint bit = (guint)(h >> (9 * p)) & 511;
+        if (!(words[bit >> 6] & (G_GUINT64_CONSTANT(1) << (bit & 63))))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static void filter_alloc(DefisBands *bands, gsize blocks)
+{
+    forget_filter(bands);
+    bands->blocks = blocks;
+    bands->filter = g_new0(guint64, blocks * FILTER_BLOCK_WORDS);
+    bands->filter_dirty = g_new0(gboolean, filter_rows(blocks));
+}
+
+static void filter_add_pending(DefisBands *bands)
+{
+    for (gsize b = 0; bands->pending && b < BUCKETS; b++) {
+        const Pending *p = bands->pending[b];
+        for (guint i = 0; p && i < p->n; i++)
+            filter_add(bands, ((guint64)b << 32) | p->e[i].key);
+    }
+}
+
+/* A new filter of BLOCKS blocks holding every stored and pending key. */
+static gboolean filter_rebuild(DefisBands *bands, gsize blocks, GError **error)
+{
+    filter_alloc(bands, blocks);
+    for (gsize r = 0; r < filter_rows(blocks); r++)
+        bands->filter_dirty[r] = TRUE;
+    DefisStmt *stmt = defis_store_stmt(bands->store, DEFIS_SQL_DEDUP_BUCKET_ALL);
+    gboolean row = FALSE, ok;
+    while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
+        gint64 id = defis_stmt_int(stmt, 0);
+        gsize size = 0;
+        const guchar *bytes = defis_stmt_blob(stmt, 1, &size);
+        if (id < 0 || id >= BUCKETS || size % sizeof(BandEntry) != 0) {
+            ok = corrupt(error, "dedup_bucket", id);
+            break;
+        }
+        for (gsize i = 0; i < size / sizeof(BandEntry); i++)
+            filter_add(bands, ((guint64)id << 32) | word_at(bytes, 3 * i));
+    }
+    defis_stmt_reset(stmt);
+    if (!ok)
+        return FALSE;
+    filter_add_pending(bands);
+    stmt = defis_store_stmt(bands->store, DEFIS_SQL_DEDUP_FILTER_TRIM);
+    defis_stmt_bind_int(stmt, 1, (gint64)filter_rows(blocks));
+    return defis_stmt_exec(stmt, error) &&
+           meta_set(bands->store, "filter_blocks", (gint64)blocks, error);
+}
+
+/* Reads the filter, then adds the keys waiting in memory. */
+static gboolean filter_load(DefisBands *bands, GError **error)
+{
+    if (bands->filter)
+        return TRUE;
+    gint64 blocks = meta_get(bands->store, "filter_blocks", error);
+    gint64 entries = meta_get(bands->store, "band_entries", error);
+    if (blocks < 0 || entries < 0)
+        return FALSE;
+    if (blocks == 0) /* a new index */
+        return filter_rebuild(bands, blocks_for(2 * entries), error);
+    filter_alloc(bands, (gsize)blocks);
+    /* A row that is missing lets every key through: slower, never wrong. */
+    memset(bands->filter, 0xff, (gsize)blocks * FILTER_BLOCK_WORDS * sizeof(guint64));
+    DefisStmt *stmt = defis_store_stmt(bands->store, DEFIS_SQL_DEDUP_FILTER_ALL);
+    gboolean row = FALSE, ok;
+    gsize total = (gsize)blocks * FILTER_BLOCK_WORDS * sizeof(guint64);
+    while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
+        gint64 id = defis_stmt_int(stmt, 0);
+        gsize size = 0;
+        const guchar *bytes = defis_stmt_blob(stmt, 1, &size);
+        gsize offset = (gsize)id * FILTER_ROW_BLOCKS * FILTER_BLOCK_WORDS * sizeof(guint64);
+        if (id < 0 || offset >= total || size > total - offset || size % sizeof(guint64) != 0) {
+            ok = corrupt(error, "dedup_filter", id);
+            break;
+        }
+        guint64 *words = bands->filter + offset / sizeof(guint64);
+        memcpy(words, bytes, size);
+#if G_BYTE_ORDER != G_LITTLE_ENDIAN
+        for (gsize i = 0; i < size / sizeof(guint64); i++)
+            words[i] = GUINT64_FROM_LE(words[i]);
+#endif
+    }
+    defis_stmt_reset(stmt);
+    if (!ok) {
+        forget_filter(bands);
+        return FALSE;
+    }
+    filter_add_pending(bands);
+    return TRUE;
+}
+
+static gboolean filter_write(DefisBands *bands, GError **error)
+{
+    if (!bands->filter)
+        return TRUE;
+    gsize row_words = FILTER_ROW_BLOCKS * FILTER_BLOCK_WORDS;
+    gsize total = bands->blocks * FILTER_BLOCK_WORDS;
+    for (gsize r = 0; r < filter_rows(bands->blocks); r++) {
+        if (!bands->filter_dirty[r])
+            continue;
+        gsize n = MIN(row_words, total - r * row_words);
+        g_autofree guint64 *words = g_memdup2(bands->filter + r * row_words, n * sizeof(guint64));
+#if G_BYTE_ORDER != G_LITTLE_ENDIAN
+        for (gsize i = 0; i < n; i++)
+            words[i] = GUINT64_TO_LE(words[i]);
+#endif
+        if (!put_row(bands->store, DEFIS_SQL_DEDUP_FILTER_PUT, (gint64)r, words,
+                     n * sizeof(guint64), error))
+            return FALSE;
+        bands->filter_dirty[r] = FALSE;
+    }
+    return TRUE;
+}
+
+/* The first stored entry of BYTES (N entries) whose key is not below KEY. */
+static gsize stored_lower_bound(const guchar *bytes, gsize n, guint32 key)
+{
+    gsize lo = 0, hi = n;
+    while (lo < hi) {
+        gsize mid = (lo + hi) / 2;
+        if (word_at(bytes, 3 * mid) < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+gboolean defis_bands_find(DefisBands *bands, guint64 key, gint64 *challenges, guint max,
+                          guint *n, GError **error)
+{
+    *n = 0;
+    if (!filter_load(bands, error))
+        return FALSE;
+    if (!filter_maybe(bands, key >> 16))
+        return TRUE;
+    if (defis_idmap_get(&bands->hot, (key >> 16) + 1, NULL)) {
+        *n = max + 1;
+        return TRUE;
+    }
+    gsize bucket = (gsize)(key >> 48);
+    guint32 k = (guint32)(key >> 16);
+    const Pending *p = bands->pending ? bands->pending[bucket] : NULL;
+
+    DefisStmt *stmt = defis_store_stmt(bands->store, DEFIS_SQL_DEDUP_BUCKET_GET);
+    defis_stmt_bind_int(stmt, 1, (gint64)bucket);
+    gboolean row = FALSE;
+    if (!defis_stmt_step(stmt, &row, error))
+        return FALSE;
+    if (row) {
+        gsize size = 0;
+        const guchar *bytes = defis_stmt_blob(stmt, 0, &size);
+        gsize count = size / sizeof(BandEntry);
+        for (gsize i = stored_lower_bound(bytes, count, k);
+             i < count && word_at(bytes, 3 * i) == k && *n <= max; i++) {
+            guint32 mention = word_at(bytes, 3 * i + 1), challenge = word_at(bytes, 3 * i + 2);
+            gboolean moved = FALSE; /* a pending entry says where it points now */
+            for (guint j = 0; p && j < p->n && !moved; j++)
+                moved = p->e[j].key == k && p->e[j].mention == mention;
+            if (!moved && (*n)++ < max)
+                challenges[*n - 1] = challenge;
+        }
+    }
+    defis_stmt_reset(stmt);
+    for (guint j = 0; p && j < p->n && *n <= max; j++)
+        if (p->e[j].key == k && (*n)++ < max)
+            challenges[*n - 1] = p->e[j].challenge;
+    if (*n > max) /* and so it stays: entries only come, until a clear */
+        defis_idmap_put(&bands->hot, (key >> 16) + 1, 1);
+    return TRUE;
+}
+
+gboolean defis_bands_put(DefisBands *bands, guint64 key, gint64 mention, gint64 challenge,
+                         GError **error)
+{
+    if (mention <= 0 || mention > G_MAXUINT32 || challenge <= 0 || challenge > G_MAXUINT32) {
+        g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_INVALID,
+                    "mention %" G_GINT64_FORMAT " or challenge %" G_GINT64_FORMAT
+                    " is beyond what the band index can hold (2^32)",
+                    mention, challenge);
+        return FALSE;
+    }
+    if (!bands->pending)
+        bands->pending = g_new0(Pending *, BUCKETS);
+    gsize bucket = (gsize)(key >> 48);
+    guint32 k = (guint32)(key >> 16);
+    Pending *p = bands->pending[bucket];
+    for (guint j = 0; p && j < p->n; j++)
+        if (p->e[j].key == k && p->e[j].mention == (guint32)mention) {
+            p->e[j].challenge = (guint32)challenge;
+            return TRUE;
+        }
+    if (!p || p->n == p->cap) {
+        guint cap = p ? 2 * p->cap : 4;
+        p = g_realloc(p, sizeof(Pending) + cap * sizeof(BandEntry));
+        if (!bands->pending[bucket])
+            p->n = 0;
+        p->cap = cap;
+        bands->pending[bucket] = p;
+    }
+    p->e[p->n++] = (BandEntry){k, (guint32)mention, (guint32)challenge};
+    bands->pending_n++;
+    if (bands->filter)
+        filter_add(bands, key >> 16);
+    if (bands->pending_n >= BANDS_PENDING_MAX)
+        return defis_bands_flush(bands, error);
+    return TRUE;
+}
+
+static int compare_entries(const void *a, const void *b)
+{
+    const BandEntry *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->mention > y->mention) - (x->mention < y->mention);
+}
+
+/* Merges the sorted pending entries P into the stored BYTES (SIZE bytes) of
+ * one bucket, into OUT (host order). Returns how many entries are new. */
+static gsize merge_bucket(const guchar *bytes, gsize size, const Pending *p, GArray *out)
+{
+    gsize n = size / sizeof(BandEntry), i = 0, j = 0, fresh = 0;
+    g_array_set_size(out, 0);
+    while (i < n || j < p->n) {
+        BandEntry s = {0, 0, 0};
+        if (i < n)
+            s = (BandEntry){word_at(bytes, 3 * i), word_at(bytes, 3 * i + 1),
+                            word_at(bytes, 3 * i + 2)};
+        int order = i == n ? 1 : j == p->n ? -1 : compare_entries(&s, &p->e[j]);
+        if (order < 0) {
+            g_array_append_val(out, s);
+            i++;
+        } else {
+            g_array_append_val(out, p->e[j]);
+            fresh += order > 0;
+            i += order == 0;
+            j++;
+        }
+    }
+    return fresh;
+}
+
+gboolean defis_bands_flush(DefisBands *bands, GError **error)
+{
+    if (bands->pending_n > 0) {
+        if (!filter_load(bands, error))
+            return FALSE;
+        g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(BandEntry));
+        gint64 fresh = 0;
+        for (gsize b = 0; b < BUCKETS; b++) {
+            Pending *p = bands->pending[b];
+            if (!p)
+                continue;
+            qsort(p->e, p->n, sizeof(BandEntry), compare_entries);
+            DefisStmt *stmt = defis_store_stmt(bands->store, DEFIS_SQL_DEDUP_BUCKET_GET);
+            defis_stmt_bind_int(stmt, 1, (gint64)b);
+            gboolean row = FALSE;
+            if (!defis_stmt_step(stmt, &row, error))
+                return FALSE;
+            gsize size = 0;
+            const guchar *bytes = row ? defis_stmt_blob(stmt, 0, &size) : NULL;
+            if (size % sizeof(BandEntry) != 0) {
+                defis_stmt_reset(stmt);
+                return corrupt(error, "dedup_bucket", (gint64)b);
+            }
+            fresh += (gint64)merge_bucket(bytes, size, p, out);
+            defis_stmt_reset(stmt);
+            words_to_le((guint32 *)(void *)out->data, 3 * (gsize)out->len);
+            if (!put_row(bands->store, DEFIS_SQL_DEDUP_BUCKET_PUT, (gint64)b, out->data,
+                         out->len * sizeof(BandEntry), error))
+                return FALSE;
+            g_clear_pointer(&bands->pending[b], g_free);
+        }
+        bands->pending_n = 0;
+        gint64 entries = meta_get(bands->store, "band_entries", error);
+        if (entries < 0 || !meta_set(bands->store, "band_entries", entries + fresh, error))
+            return FALSE;
+        /* Past the capacity the filter was made for, a larger one from scratch. */
+        if (blocks_for(entries + fresh) > bands->blocks &&
+            !filter_rebuild(bands, blocks_for(2 * (entries + fresh)), error))
+            return FALSE;
+    }
+    return filter_write(bands, error);
+}
+
+gboolean defis_bands_clear(DefisBands *bands, GError **error)
+{
+    forget_pending(bands);
+    forget_filter(bands);
+    defis_idmap_clear(&bands->hot);
+    defis_idmap_init(&bands->hot);
+    return defis_stmt_exec(defis_store_stmt(bands->store, DEFIS_SQL_DEDUP_BUCKET_CLEAR), error) &&
+           meta_set(bands->store, "band_entries", 0, error) &&
+           filter_rebuild(bands, blocks_for(0), error);
+}

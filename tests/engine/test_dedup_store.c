@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* test_dedup_store.c - the deduplication index as stored: frequencies, band keys, filter, reindex. */
+#include "helpers.h"
+
+#include <sqlite3.h>
+
+#include "engine/dedup.h"
+#include "engine/dedup_store.h"
+#include "engine/network.h"
+#include "engine/store.h"
+
+static char *dir;
+static char *db;
+static DefisStore *store;
+
+static int setup(void **state)
+{
+    dir = test_tmpdir();
+    db = g_build_filename(dir, "t.db", NULL);
+    store = defis_store_open(db, DEFIS_STORE_READWRITE, NULL);
+    assert_non_null(store);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    g_clear_pointer(&store, defis_store_close);
+    test_tmpdir_remove(dir);
+    g_clear_pointer(&db, g_free);
+    g_clear_pointer(&dir, g_free);
+    return 0;
+}
+
+/* A band key in bucket BUCKET whose next 32 bits are LOW. */
+static guint64 band_key(guint bucket, guint32 low, guint16 rest)
+{
+    return ((guint64)bucket << 48) | ((guint64)low << 16) | rest;
+}
+
+static void test_df_counts_persist(void **state)
+{
+    assert_true(defis_store_begin(store, NULL));
+    DefisDf *df = defis_df_new(store);
+    /* 70,000 features: past the pending limit, so counts are merged mid-way too. */
+    for (guint64 f = 1; f <= 70000; f++) {
+        guint64 feature = f * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
+        defis_df_add(df, feature);
+        if (f % 7 == 0)
+            defis_df_add(df, feature);
+    }
+    assert_int_equal(defis_df_get(df, 14 * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15)), 2);
+    assert_int_equal(defis_df_get(df, 15 * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15)), 1);
+    assert_int_equal(defis_df_get(df, 12345), 0);
+    assert_true(defis_df_flush(df, NULL));
+    defis_df_free(df);
+    assert_true(defis_store_commit(store, NULL));
+
+    /* Read back in another transaction, counted on. */
+    assert_true(defis_store_begin(store, NULL));
+    df = defis_df_new(store);
+    guint64 seven = 7 * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
+    assert_int_equal(defis_df_get(df, seven), 2);
+    defis_df_add(df, seven);
+    assert_int_equal(defis_df_get(df, seven), 3);
+    assert_int_equal(defis_df_get(df, 8 * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15)), 1);
+    assert_null(defis_df_error(df));
+    defis_df_free(df);
+    defis_store_rollback(store); /* the third count is lost with the transaction */
+
+    assert_true(defis_store_begin(store, NULL));
+    df = defis_df_new(store);
+    assert_int_equal(defis_df_get(df, seven), 2);
+    assert_true(defis_df_clear(df, NULL));
+    assert_int_equal(defis_df_get(df, seven), 0);
+    assert_true(defis_df_flush(df, NULL));
+    defis_df_free(df);
+    assert_true(defis_store_commit(store, NULL));
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM dedup_df_chunk"), 0);
+}
+
+static void test_bands_find_put_flush(void **state)
+{
+    gint64 found[4];
+    guint n = 0;
+    assert_true(defis_store_begin(store, NULL));
+    DefisBands *bands = defis_bands_new(store);
+    guint64 k = band_key(7, 0xdeadbeef, 1);
+    assert_true(defis_bands_find(bands, k, found, 4, &n, NULL));
+    assert_int_equal(n, 0);
+    assert_true(defis_bands_put(bands, k, 10, 100, NULL));
+    assert_true(defis_bands_put(bands, k, 11, 101, NULL));
+    /* The same 48 bits, other low bits: the same key for the index. */
+    assert_true(defis_bands_find(bands, band_key(7, 0xdeadbeef, 2), found, 4, &n, NULL));
+    assert_int_equal(n, 2);
+    assert_true((found[0] == 100 && found[1] == 101) || (found[0] == 101 && found[1] == 100));
+    /* Another bucket, or other 32 bits: not found. */
+    assert_true(defis_bands_find(bands, band_key(8, 0xdeadbeef, 1), found, 4, &n, NULL));
+    assert_int_equal(n, 0);
+    assert_true(defis_bands_find(bands, band_key(7, 0xdeadbeee, 1), found, 4, &n, NULL));
+    assert_int_equal(n, 0);
+    assert_true(defis_bands_flush(bands, NULL));
+    defis_bands_free(bands);
+    assert_true(defis_store_commit(store, NULL));
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM dedup_bucket"), 1);
+    assert_int_equal(test_query_int(db, "SELECT length(entries) FROM dedup_bucket WHERE id = 7"),
+                     24);
+    assert_int_equal(
+        test_query_int(db, "SELECT value FROM dedup_meta WHERE key = 'band_entries'"), 2);
+
+    /* Stored entries, then a move of one (pending) and more than MAX. */
+    assert_true(defis_store_begin(store, NULL));
+    bands = defis_bands_new(store);
+    assert_true(defis_bands_find(bands, k, found, 4, &n, NULL));
+    assert_int_equal(n, 2);
+    assert_true(defis_bands_put(bands, k, 11, 200, NULL));
+    assert_true(defis_bands_find(bands, k, found, 4, &n, NULL));
+    assert_int_equal(n, 2);
+    assert_true((found[0] == 100 && found[1] == 200) || (found[0] == 200 && found[1] == 100));
+    for (gint64 m = 12; m < 16; m++)
+        assert_true(defis_bands_put(bands, k, m, 300, NULL));
+    assert_true(defis_bands_find(bands, k, found, 4, &n, NULL));
+    assert_int_equal(n, 5); /* more than 4 */
+    assert_true(defis_bands_flush(bands, NULL));
+    assert_true(defis_bands_find(bands, k, found, 4, &n, NULL));
+    assert_int_equal(n, 5);
+    defis_bands_free(bands);
+    assert_true(defis_store_commit(store, NULL));
+    assert_int_equal(
+        test_query_int(db, "SELECT value FROM dedup_meta WHERE key = 'band_entries'"), 6);
+
+    /* A representative whose mention id does not fit is refused with a clear error. */
+    assert_true(defis_store_begin(store, NULL));
+    bands = defis_bands_new(store);
+    GError *error = NULL;
+    assert_false(defis_bands_put(bands, k, G_GINT64_CONSTANT(1) << 33, 1, &error));
+    assert_non_null(error);
+    assert_non_null(strstr(error->message, "2^32"));
+    g_clear_error(&error);
+    defis_bands_free(bands);
+    defis_store_rollback(store);
+}
+
+/* Many keys: the filter answers for them all (no false negative), before and
+ * after a flush, after reading it back, and after it was lost and remade. */
+static void test_bands_filter(void **state)
+{
+    enum { KEYS = 20000 };
+    assert_true(defis_store_begin(store, NULL));
+    DefisBands *bands = defis_bands_new(store);
+    gint64 found[2];
+    guint n = 0;
+    assert_true(defis_bands_find(bands, 1, found, 1, &n, NULL)); /* reads the filter first */
+    for (guint64 i = 1; i <= KEYS; i++)
+        assert_true(
+            defis_bands_put(bands, i * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15), (gint64)i, 1, NULL));
+    for (guint64 i = 1; i <= KEYS; i += 97) {
+        assert_true(defis_bands_find(bands, i * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15), found, 1,
+                                     &n, NULL));
+        assert_int_equal(n, 1);
+    }
+    assert_true(defis_bands_flush(bands, NULL));
+    defis_bands_free(bands);
+    assert_true(defis_store_commit(store, NULL));
+    assert_true(test_query_int(db, "SELECT count(*) FROM dedup_filter") > 0);
+
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) { /* the filter lost: it is made again from the buckets */
+            sqlite3 *raw = NULL;
+            assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+            assert_int_equal(sqlite3_exec(raw,
+                                          "DELETE FROM dedup_filter;"
+                                          "UPDATE dedup_meta SET value = 0 WHERE key = 'filter_blocks'",
+                                          NULL, NULL, NULL),
+                             SQLITE_OK);
+            sqlite3_close(raw);
+        }
+        assert_true(defis_store_begin(store, NULL));
+        bands = defis_bands_new(store);
+        for (guint64 i = 1; i <= KEYS; i++) {
+            assert_true(defis_bands_find(bands, i * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15), found,
+                                         1, &n, NULL));
+            assert_int_equal(n, 1);
+            assert_int_equal(found[0], 1);
+        }
+        guint strangers = 0;
+        for (guint64 i = KEYS + 1; i <= 2 * KEYS; i++) {
+            assert_true(defis_bands_find(bands, i * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15), found,
+                                         1, &n, NULL));
+            strangers += n;
+        }
+        assert_int_equal(strangers, 0);
+        assert_true(defis_bands_flush(bands, NULL));
+        defis_bands_free(bands);
+        assert_true(defis_store_commit(store, NULL));
+    }
+}
+
+/* The index made again from the mentions and representatives is the index
+ * that imports built, byte for byte, and deduplication goes on with it. */
+static void test_reindex(void **state)
+{
+    assert_true(defis_network_add(store, "Occitanie", NULL, "test", NULL) > 0);
+    test_import_csv(store, dir, "Occitanie",
+                    "place,challenge\n"
+                    "La Fabrique,Trouver des financements pour l'animation\n"
+                    "Le Tiers,Financer l'animation du lieu\n"
+                    "La Fabrique,Recruter des bénévoles pour l'accueil\n"
+                    "Le Tiers,recruter des benevoles pour accueillir le public\n"
+                    "Le Hangar,Mutualiser les outils de gestion entre lieux\n");
+    const char *digest = "SELECT group_concat(hex(entries), ',') FROM"
+                         " (SELECT entries FROM %s ORDER BY id)";
+    g_autofree char *df_sql = g_strdup_printf(digest, "dedup_df_chunk");
+    g_autofree char *band_sql = g_strdup_printf(digest, "dedup_bucket");
+    sqlite3 *raw = NULL;
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    char *before[2] = {NULL, NULL};
+    const char *sqls[2] = {df_sql, band_sql};
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *stmt = NULL;
+        assert_int_equal(sqlite3_prepare_v2(raw, sqls[i], -1, &stmt, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+        before[i] = g_strdup((const char *)sqlite3_column_text(stmt, 0));
+        assert_true(strlen(before[i]) > 100);
+        sqlite3_finalize(stmt);
+    }
+    assert_int_equal(sqlite3_exec(raw,
+                                  "DELETE FROM dedup_df_chunk; DELETE FROM dedup_bucket;"
+                                  "DELETE FROM dedup_filter;"
+                                  "UPDATE dedup_meta SET value = 0 WHERE key IN"
+                                  " ('band_entries', 'filter_blocks');"
+                                  "INSERT INTO dedup_meta (key, value) VALUES ('reindex', 1)"
+                                  " ON CONFLICT (key) DO UPDATE SET value = 1",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+
+    /* The next import reindexes first, then places its mention with the rest. */
+    test_import_csv(store, dir, "Occitanie",
+                    "place,challenge\nLa Cale,Trouver un financement pour l'animation\n");
+    assert_int_equal(test_query_int(db, "SELECT value FROM dedup_meta WHERE key = 'reindex'"), 0);
+    assert_int_equal(test_query_int(db, "SELECT count(DISTINCT challenge_id) FROM mention"
+                                        " WHERE text LIKE '%inanc%'"),
+                     1);
+    /* Undo that import's counts and keys by reindexing again without it: equal. */
+    assert_int_equal(sqlite3_exec(raw,
+                                  "DELETE FROM dedup_rep WHERE mention_id = (SELECT max(id) FROM mention);"
+                                  "UPDATE dedup_meta SET value = 1 WHERE key = 'reindex'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+    assert_true(defis_store_begin(store, NULL));
+    DefisDedup *dedup = defis_dedup_new(store, NULL, NULL);
+    assert_non_null(dedup);
+    defis_dedup_free(dedup);
+    assert_true(defis_store_commit(store, NULL));
+    g_autofree char *after_bands = NULL;
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    sqlite3_stmt *stmt = NULL;
+    assert_int_equal(sqlite3_prepare_v2(raw, band_sql, -1, &stmt, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    after_bands = g_strdup((const char *)sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    sqlite3_close(raw);
+    assert_string_equal(after_bands, before[1]);
+    /* The frequencies count the new wording too. */
+    assert_true(test_query_int(db, "SELECT value FROM dedup_meta WHERE key = 'documents'") == 6);
+    g_free(before[0]);
+    g_free(before[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_df_counts_persist, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bands_find_put_flush, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bands_filter, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reindex, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
