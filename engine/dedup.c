@@ -355,19 +355,34 @@ static GArray *candidates(DefisDedup *dedup, const DefisMinhash *signature, GErr
     return found;
 }
 
-/* Remembers that folded texts hashing to HASH go to CHALLENGE. Outside a
- * rebuild the store answers too (mention.norm_hash), so the map is only a cache
- * and starts over past TWINS_MAX; a rebuild keeps all (the stored twins are
- * being redone). */
+/* Remembers that folded texts hashing to HASH go to CHALLENGE. Unless the map
+ * is complete the store answers too (mention.norm_hash), so the map is only a
+ * cache and starts over past TWINS_MAX. */
 #define TWINS_MAX (1 << 16)
 
 static void remember_twin(DefisDedup *dedup, gint64 hash, gint64 challenge)
 {
-    if (!dedup->rebuilding && dedup->twins.size >= TWINS_MAX) {
+    if (!dedup->twins_complete && dedup->twins.size >= TWINS_MAX) {
         defis_idmap_clear(&dedup->twins);
         defis_idmap_init(&dedup->twins);
     }
     defis_idmap_put(&dedup->twins, defis__dedup_map_key((guint64)hash), challenge);
+}
+
+gboolean defis_dedup_load_twins(DefisDedup *dedup, GError **error)
+{
+    if (dedup->twins_complete)
+        return TRUE;
+    DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_TWINS_ALL);
+    gboolean row = FALSE, ok;
+    while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
+        guint64 key = defis__dedup_map_key((guint64)defis_stmt_int(stmt, 0));
+        if (!defis_idmap_get(&dedup->twins, key, NULL)) /* the first mention's, as the store says */
+            defis_idmap_put(&dedup->twins, key, defis_stmt_int(stmt, 1));
+    }
+    defis_stmt_reset(stmt);
+    dedup->twins_complete = ok;
+    return ok;
 }
 
 gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm,
@@ -383,7 +398,7 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
         placement->challenge_id = twin;
         return TRUE;
     }
-    if (!dedup->rebuilding) {
+    if (!dedup->twins_complete) {
         DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_TWIN);
         defis_stmt_bind_int(stmt, 1, hash);
         defis_stmt_bind_text(stmt, 2, norm, -1);

@@ -21,7 +21,7 @@ struct DefisDedup {
     DefisSimilarity similarity;
     DefisText *text;
     char *now;
-    gboolean rebuilding; /* ignore the stored twins: their challenges are being redone */
+    gboolean twins_complete; /* TWINS holds every twin: the store is not asked */
     DefisIdMap twins;    /* norm hash -> challenge id, placed in this transaction */
     GHashTable *reps;    /* challenge id -> DefisDedupReps */
     GHashTable *review;  /* rebuild only: "a:b" -> similarity, written at the end */

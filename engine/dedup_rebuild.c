@@ -199,7 +199,7 @@ gboolean defis_dedup_rebuild(DefisStore *store, const DefisDedupSettings *settin
         defis_store_rollback(store);
         return FALSE;
     }
-    dedup->rebuilding = TRUE;
+    dedup->twins_complete = TRUE; /* the stored twins are being redone */
     dedup->review = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     dedup->documents = 0;
     g_autoptr(GHashTable) map = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);

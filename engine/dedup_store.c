@@ -145,6 +145,20 @@ static guint32 df_stored(const DefisDf *df, guint32 fp)
     const GArray *chunk = df->chunks[fp >> 24];
     const DfEntry *e = (const DfEntry *)(const void *)chunk->data;
     gsize lo = 0, hi = chunk->len;
+    /* Fingerprints are uniform: start from where FP should be, then widen. */
+    if (hi > 16) {
+        gsize guess = (gsize)(((guint64)(fp & 0xffffff) * chunk->len) >> 24), step = 8;
+        lo = guess > step ? guess - step : 0;
+        hi = MIN(guess + step, chunk->len);
+        while (lo > 0 && e[lo].fp > fp) {
+            step *= 2;
+            lo = lo > step ? lo - step : 0;
+        }
+        while (hi < chunk->len && e[hi - 1].fp < fp) {
+            step *= 2;
+            hi = MIN(hi + step, chunk->len);
+        }
+    }
     while (lo < hi) {
         gsize mid = (lo + hi) / 2;
         if (e[mid].fp < fp)

@@ -14,6 +14,13 @@
 
 /* ---- Ingest -------------------------------------------------------------- */
 
+/* A large survey into a store that holds few mentions is imported in bulk:
+ * once it has BULK_AFTER mentions and the store fewer from other surveys, the
+ * indexes of mention on random keys are dropped, and made again by sorting
+ * before the commit. Inserting a million rows one by one into indexes larger
+ * than the page cache costs a page read and a page write a row. */
+#define BULK_AFTER 20000
+
 typedef struct {
     gint64 id;
     gint64 members; /* -1 when unknown */
@@ -28,6 +35,7 @@ struct DefisIngest {
     GHashTable *places; /* name -> Place, this survey's places */
     DefisIdMap touched;  /* challenge ids this survey added mentions to (values unused) */
     DefisDedup *dedup;  /* places each mention in its challenge */
+    gboolean bulk;      /* the mention indexes are dropped until the commit */
     DefisIngestReport report;
 };
 
@@ -159,6 +167,23 @@ static gint64 place_id(DefisIngest *ingest, const char *name, gint64 members, GE
     return place->id;
 }
 
+/* Goes bulk (above) when the store holds few mentions besides this survey's. */
+static gboolean maybe_bulk(DefisIngest *ingest, GError **error)
+{
+    DefisStmt *stmt = defis_store_stmt(ingest->store, DEFIS_SQL_MENTION_COUNT_OTHERS);
+    defis_stmt_bind_int(stmt, 1, ingest->report.survey_id);
+    gboolean row = FALSE;
+    if (!defis_stmt_step(stmt, &row, error))
+        return FALSE;
+    gint64 others = defis_stmt_int(stmt, 0);
+    defis_stmt_reset(stmt);
+    if (others >= BULK_AFTER)
+        return TRUE;
+    ingest->bulk = TRUE;
+    return defis_dedup_load_twins(ingest->dedup, error) &&
+           defis_store_script(ingest->store, DEFIS_SCRIPT_MENTION_INDEXES_DROP, error);
+}
+
 gboolean defis_ingest_add(DefisIngest *ingest, const DefisMentionIn *m, GError **error)
 {
     g_return_val_if_fail(ingest && m && m->place && m->text && m->raw_json, FALSE);
@@ -206,7 +231,7 @@ gboolean defis_ingest_add(DefisIngest *ingest, const DefisMentionIn *m, GError *
     if (!defis_dedup_placed(ingest->dedup, defis_store_last_id(ingest->store), &placement, error))
         return FALSE;
     ingest->report.mentions++;
-    return TRUE;
+    return ingest->report.mentions != BULK_AFTER || maybe_bulk(ingest, error);
 }
 
 gboolean defis_ingest_commit(DefisIngest *ingest, gint64 rows, gint64 skipped,
@@ -234,6 +259,8 @@ gboolean defis_ingest_commit(DefisIngest *ingest, gint64 rows, gint64 skipped,
         (json_int_t)skipped, "challenges_created", (json_int_t)r->challenges_created,
         "challenges_joined", (json_int_t)r->challenges_joined);
     gboolean ok = defis_stmt_exec(stmt, error) && defis_dedup_flush(ingest->dedup, error) &&
+                  (!ingest->bulk ||
+                   defis_store_script(store, DEFIS_SCRIPT_MENTION_INDEXES_CREATE, error)) &&
                   defis_score_refresh(store, (gint64 *)(void *)ids->data, ids->len, error) &&
                   defis_journal_add(store, ingest->actor, "import", payload, error) &&
                   defis_store_commit(store, error);

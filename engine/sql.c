@@ -298,6 +298,22 @@ static const char *const migrations[] = {
     " SELECT 'reindex', 1 WHERE EXISTS (SELECT 1 FROM dedup_rep);",
 };
 
+static const char *const scripts[DEFIS_SCRIPT_COUNT] = {
+    [DEFIS_SCRIPT_MENTION_INDEXES_DROP] = "DROP INDEX mention_place;"
+                                          "DROP INDEX mention_norm_hash;"
+                                          "DROP INDEX mention_support;",
+    [DEFIS_SCRIPT_MENTION_INDEXES_CREATE] =
+        "CREATE INDEX mention_place ON mention(place_id);"
+        "CREATE INDEX mention_norm_hash ON mention(norm_hash);"
+        "CREATE INDEX mention_support ON mention(challenge_id, place_id, importance, votes);",
+};
+
+const char *defis_sql_script(DefisScript id)
+{
+    g_return_val_if_fail(id >= 0 && id < DEFIS_SCRIPT_COUNT, NULL);
+    return scripts[id];
+}
+
 const char *defis_sql_migration(int version)
 {
     if (version < 1 || version > (int)G_N_ELEMENTS(migrations))
@@ -372,6 +388,7 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
     /* ---- deduplication (engine/dedup.c) ---- */
     [DEFIS_SQL_DEDUP_TWIN] =
         "SELECT challenge_id FROM mention WHERE norm_hash = ?1 AND norm = ?2 ORDER BY id LIMIT 1",
+    [DEFIS_SQL_DEDUP_TWINS_ALL] = "SELECT norm_hash, challenge_id FROM mention ORDER BY id",
     [DEFIS_SQL_DEDUP_REPS_OF] =
         "SELECT mention_id, features FROM dedup_rep WHERE challenge_id = ?1 ORDER BY mention_id",
     [DEFIS_SQL_DEDUP_REP_INSERT] =
@@ -444,6 +461,7 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
         " WHERE m.id = dedup_rep.mention_id AND dedup_rep.challenge_id = ?1",
     [DEFIS_SQL_MERGE_LOG_UNDO] =
         "UPDATE merge_log SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
+    [DEFIS_SQL_MENTION_COUNT_OTHERS] = "SELECT count(*) FROM mention WHERE survey_id <> ?1",
     [DEFIS_SQL_DEDUP_META_GET] = "SELECT value FROM dedup_meta WHERE key = ?1",
     [DEFIS_SQL_DEDUP_META_SET] =
         "INSERT INTO dedup_meta (key, value) VALUES (?1, ?2)"

@@ -41,6 +41,7 @@ typedef enum {
 
     /* deduplication (engine/dedup.c) */
     DEFIS_SQL_DEDUP_TWIN,            /* ?1 norm_hash, ?2 norm -> challenge_id */
+    DEFIS_SQL_DEDUP_TWINS_ALL,       /* -> norm_hash, challenge_id (mention order) */
     DEFIS_SQL_DEDUP_REPS_OF,         /* ?1 challenge -> mention_id, features */
     DEFIS_SQL_DEDUP_REP_INSERT,      /* ?1 mention, ?2 challenge, ?3 features */
     DEFIS_SQL_DEDUP_REVIEW_UPSERT,   /* ?1 a, ?2 b, ?3 similarity */
@@ -70,6 +71,7 @@ typedef enum {
     DEFIS_SQL_UNMERGE_MENTIONS,      /* ?1 merge */
     DEFIS_SQL_UNMERGE_REPS,          /* ?1 target */
     DEFIS_SQL_MERGE_LOG_UNDO,        /* ?1 merge, ?2 at, ?3 actor */
+    DEFIS_SQL_MENTION_COUNT_OTHERS,  /* ?1 survey -> mentions of other surveys */
     DEFIS_SQL_DEDUP_META_GET,        /* ?1 key -> value */
     DEFIS_SQL_DEDUP_META_SET,        /* ?1 key, ?2 value */
     DEFIS_SQL_DEDUP_DF_ALL,          /* -> id, entries */
@@ -207,6 +209,17 @@ typedef enum {
 
 /* The text of statement ID. */
 const char *defis_sql_text(DefisSql id);
+
+/* Scripts: several statements run at once (engine/store.c, defis_store_script). */
+typedef enum {
+    /* The indexes of mention that a bulk import drops, then makes again by
+     * sorting (engine/ingest.c); the same definitions as the migrations'. */
+    DEFIS_SCRIPT_MENTION_INDEXES_DROP,
+    DEFIS_SCRIPT_MENTION_INDEXES_CREATE,
+    DEFIS_SCRIPT_COUNT
+} DefisScript;
+
+const char *defis_sql_script(DefisScript id);
 
 /* Migration N (1-based) brings the schema from user_version N-1 to N. Returns
  * NULL past the last one. */

@@ -229,6 +229,12 @@ gboolean defis_store_commit(DefisStore *store, GError **error)
     return TRUE;
 }
 
+gboolean defis_store_script(DefisStore *store, DefisScript id, GError **error)
+{
+    g_return_val_if_fail(store != NULL && store->in_transaction, FALSE);
+    return exec(store->db, defis_sql_script(id), error);
+}
+
 void defis_store_rollback(DefisStore *store)
 {
     g_return_if_fail(store != NULL);

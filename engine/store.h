@@ -45,6 +45,9 @@ gboolean defis_store_commit(DefisStore *store, GError **error);
 void defis_store_rollback(DefisStore *store);
 gboolean defis_store_in_transaction(DefisStore *store);
 
+/* Runs script ID (engine/sql.h), within the caller's transaction. */
+gboolean defis_store_script(DefisStore *store, DefisScript id, GError **error);
+
 /* Copies the whole database to DEST through SQLite's online backup API, while
  * other connections may keep reading and writing. DEST is replaced. */
 gboolean defis_store_backup(DefisStore *store, const char *dest, GError **error);

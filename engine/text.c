@@ -485,7 +485,10 @@ static int compare_u64(const void *a, const void *b)
 /* Sorts and removes repeats in place, then counts kinds. Takes HASHES. */
 static DefisFeatures *features_take(guint64 *hashes, gsize n)
 {
-    if (n > 1)
+    gsize sorted = 1; /* stored features come sorted already: spare the sort */
+    while (sorted < n && hashes[sorted - 1] <= hashes[sorted])
+        sorted++;
+    if (sorted < n)
         qsort(hashes, n, sizeof *hashes, compare_u64);
     gsize unique = 0;
     for (gsize i = 0; i < n; i++)

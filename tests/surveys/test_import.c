@@ -230,6 +230,90 @@ static void test_import__bad_last_row_writes_nothing(void **state)
     assert_string_equal(before, after);
 }
 
+/* The definitions of mention's indexes, as sqlite_master keeps them. */
+static char *mention_indexes(const char *path)
+{
+    sqlite3 *conn = NULL;
+    assert_int_equal(sqlite3_open(path, &conn), SQLITE_OK);
+    sqlite3_stmt *stmt = NULL;
+    assert_int_equal(sqlite3_prepare_v2(conn,
+                                        "SELECT group_concat(sql, ';') FROM (SELECT sql FROM"
+                                        " sqlite_master WHERE type = 'index' AND"
+                                        " tbl_name = 'mention' AND sql IS NOT NULL ORDER BY name)",
+                                        -1, &stmt, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    char *sql = g_strdup((const char *)sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    sqlite3_close(conn);
+    return sql;
+}
+
+/* A survey of ROWS rows over 60 wordings and 300 places, and a bad last row when BAD. */
+static char *bulk_csv(int rows, gboolean bad)
+{
+    GString *csv = g_string_new("place,challenge,importance\n");
+    for (int i = 0; i < rows; i++)
+        g_string_append_printf(csv, "Lieu %d,Besoin numéro %d du réseau,%d\n", i % 300, i % 60,
+                               1 + i % 5);
+    if (bad)
+        g_string_append(csv, "Lieu X,Dernier besoin,six\n");
+    return g_string_free(csv, FALSE);
+}
+
+/* A large survey into an almost empty store drops mention's indexes and makes
+ * them again: the same definitions, the same answers, and a rollback keeps them. */
+static void test_import__bulk(void **state)
+{
+    SurveyImportOptions o = options("Occitanie");
+    SurveyReport r = {0};
+    GError *error = NULL;
+    g_autofree char *fresh_db = g_build_filename(dir, "fresh.db", NULL);
+    DefisStore *fresh = defis_store_open(fresh_db, DEFIS_STORE_READWRITE, NULL);
+    assert_non_null(fresh);
+    defis_store_close(fresh);
+    g_autofree char *indexes = mention_indexes(fresh_db);
+    assert_non_null(strstr(indexes, "mention_support"));
+
+    /* A bad last row: nothing written, the indexes where they were. */
+    g_autofree char *before = content_digest();
+    g_autofree char *bad = bulk_csv(25000, TRUE);
+    assert_false(import_text("bad.csv", bad, -1, &o, &r, &error));
+    g_clear_error(&error);
+    survey_report_clear(&r);
+    g_autofree char *after = content_digest();
+    assert_string_equal(before, after);
+    g_autofree char *kept = mention_indexes(db);
+    assert_string_equal(kept, indexes);
+
+    g_autofree char *good = bulk_csv(25000, FALSE);
+    assert_true(import_text("good.csv", good, -1, &o, &r, &error));
+    assert_null(error);
+    assert_int_equal(r.mentions, 25000);
+    survey_report_clear(&r);
+    g_autofree char *remade = mention_indexes(db);
+    assert_string_equal(remade, indexes);
+    g_autofree char *check = query_text("PRAGMA integrity_check");
+    assert_string_equal(check, "ok");
+    assert_int_equal(test_query_int(db, "SELECT count(DISTINCT norm_hash) FROM mention"), 60);
+    /* Each wording in one challenge, and each challenge scored from all its mentions. */
+    assert_int_equal(test_query_int(db, "SELECT max(n) FROM (SELECT count(DISTINCT challenge_id) n"
+                                        " FROM mention GROUP BY norm_hash)"),
+                     1);
+    assert_int_equal(test_query_int(db, "SELECT sum(mentions) FROM challenge_score"), 25000);
+
+    /* The next survey is not bulk (the store is full): its twins come from the index. */
+    SurveyImportOptions other = options("Bretagne");
+    assert_true(import_text("next.csv", "place,challenge\nKer,Besoin numéro 7 du réseau\n", -1,
+                            &other, &r, &error));
+    assert_null(error);
+    assert_int_equal(r.challenges_joined, 1);
+    survey_report_clear(&r);
+    assert_int_equal(test_query_int(db, "SELECT count(DISTINCT challenge_id) FROM mention"
+                                        " WHERE text = 'Besoin numéro 7 du réseau'"),
+                     1);
+}
+
 static void test_import__lists_every_problem(void **state)
 {
     SurveyImportOptions o = options("Occitanie");
@@ -409,7 +493,8 @@ int main(void)
         T(test_import__json),
         T(test_import__same_bytes_twice_is_a_noop),
         T(test_import__bad_last_row_writes_nothing),
-        T(test_import__lists_every_problem),
+        T(test_import__bulk),
+    T(test_import__lists_every_problem),
         T(test_import__windows_1252_is_converted),
         T(test_import__original_text_is_kept_exactly),
         T(test_import__limits),
