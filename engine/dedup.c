@@ -186,6 +186,9 @@ void defis_dedup_free(DefisDedup *dedup)
     if (dedup->review)
         g_hash_table_destroy(dedup->review);
     g_free(dedup);
+#ifdef __GLIBC__
+    malloc_trim(0); /* megabytes of index and caches, in pieces of every size */
+#endif
 }
 
 gint64 defis_dedup_norm_hash(const char *norm)

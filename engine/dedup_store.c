@@ -284,7 +284,7 @@ gboolean defis_df_clear(DefisDf *df, GError **error)
 
 #define BUCKETS 65536
 /* Entries waiting in memory (12 bytes each) before they are merged into rows. */
-#define BANDS_PENDING_MAX (1 << 20)
+#define BANDS_PENDING_MAX (1 << 19)
 
 /* The filter: blocks of 512 bits, one block per key, FILTER_PROBES bits set in
  * it; about FILTER_BITS bits a key at capacity, for some 2 % false positives. */

@@ -258,12 +258,15 @@ gboolean defis_ingest_commit(DefisIngest *ingest, gint64 rows, gint64 skipped,
         "rows", (json_int_t)rows, "mentions", (json_int_t)r->mentions, "skipped",
         (json_int_t)skipped, "challenges_created", (json_int_t)r->challenges_created,
         "challenges_joined", (json_int_t)r->challenges_joined);
-    gboolean ok = defis_stmt_exec(stmt, error) && defis_dedup_flush(ingest->dedup, error) &&
-                  (!ingest->bulk ||
-                   defis_store_script(store, DEFIS_SCRIPT_MENTION_INDEXES_CREATE, error)) &&
-                  defis_score_refresh(store, (gint64 *)(void *)ids->data, ids->len, error) &&
-                  defis_journal_add(store, ingest->actor, "import", payload, error) &&
-                  defis_store_commit(store, error);
+    gboolean ok = defis_stmt_exec(stmt, error) && defis_dedup_flush(ingest->dedup, error);
+    /* Placing is done: its index and caches go before the sorting and scoring. */
+    g_clear_pointer(&ingest->dedup, defis_dedup_free);
+    ok = ok &&
+         (!ingest->bulk || defis_store_script(store, DEFIS_SCRIPT_MENTION_INDEXES_CREATE, error)) &&
+         (ingest->bulk ? defis_score_refresh_all(store, error) >= 0
+                       : defis_score_refresh(store, (gint64 *)(void *)ids->data, ids->len, error)) &&
+         defis_journal_add(store, ingest->actor, "import", payload, error) &&
+         defis_store_commit(store, error);
     json_decref(payload);
     if (ok && report)
         *report = *r;

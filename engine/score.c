@@ -624,22 +624,18 @@ gboolean defis_score_refresh(DefisStore *store, const gint64 *ids, gsize n, GErr
     return changed->len == 0 || propagate_respondents(ctx, changed, set, error);
 }
 
-gint64 defis_score_rescore_all(DefisStore *store, const char *actor, GError **error)
+gint64 defis_score_refresh_all(DefisStore *store, GError **error)
 {
-    g_return_val_if_fail(store != NULL && actor != NULL, -1);
-    if (!defis_store_begin(store, error))
-        return -1;
+    g_return_val_if_fail(store != NULL, -1);
+    g_return_val_if_fail(defis_store_in_transaction(store), -1);
     static const DefisSql clear[] = {
         DEFIS_SQL_SCORE_DELETE_ALL,       DEFIS_SQL_SCORE_NETWORK_DELETE_ALL,
         DEFIS_SQL_SCORE_THEME_DELETE_ALL, DEFIS_SQL_SCORE_SEARCH_DELETE_ALL,
         DEFIS_SQL_SCORE_RESPONDENTS_DELETE_ALL, DEFIS_SQL_SCORE_MEMBERS_DELETE_ALL,
     };
-    for (guint i = 0; i < G_N_ELEMENTS(clear); i++) {
-        if (!defis_stmt_exec(defis_store_stmt(store, clear[i]), error)) {
-            defis_store_rollback(store);
+    for (guint i = 0; i < G_N_ELEMENTS(clear); i++)
+        if (!defis_stmt_exec(defis_store_stmt(store, clear[i]), error))
             return -1;
-        }
-    }
     g_autoptr(DefisScoreContext) ctx = defis_score_context_new(store, NULL, error);
     g_autoptr(GArray) changed = g_array_new(FALSE, FALSE, sizeof(gint64));
     gint64 scored = -1;
@@ -648,6 +644,18 @@ gint64 defis_score_rescore_all(DefisStore *store, const char *actor, GError **er
     gboolean ok = scored >= 0 &&
                   index_themes(store, defis_store_stmt(store, DEFIS_SQL_SCORE_THEMES_ALL), error) &&
                   index_texts(store, defis_store_stmt(store, DEFIS_SQL_SCORE_TEXTS_ALL), error);
+    return ok ? scored : -1;
+}
+
+gint64 defis_score_rescore_all(DefisStore *store, const char *actor, GError **error)
+{
+    g_return_val_if_fail(store != NULL && actor != NULL, -1);
+    if (!defis_store_begin(store, error))
+        return -1;
+    gint64 scored = defis_score_refresh_all(store, error);
+    g_autoptr(DefisScoreContext) ctx =
+        scored >= 0 ? defis_score_context_new(store, NULL, error) : NULL;
+    gboolean ok = ctx != NULL;
     if (ok) {
         g_autoptr(json_t) payload = json_pack(
             "{s:I, s:s}", "challenges", (json_int_t)scored, "settings_version",

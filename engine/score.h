@@ -51,6 +51,12 @@ double defis_score_importance_factor(gint64 importance_sum, gint64 importance_co
  * challenges named, not over the store. */
 gboolean defis_score_refresh(DefisStore *store, const gint64 *ids, gsize n, GError **error);
 
+/* Recomputes every stored score from scratch, within the caller's open write
+ * transaction: full scans of the mentions instead of lookups by challenge, for
+ * when most challenges changed (a bulk import). Returns the number of
+ * challenges scored, or -1 and sets ERROR. */
+gint64 defis_score_refresh_all(DefisStore *store, GError **error);
+
 /* Recomputes every stored score from scratch in its own write transaction,
  * journaled as "rescore" by ACTOR. Gives the numbers the incremental refreshes
  * give. Returns the number of challenges scored, or -1 and sets ERROR. */
