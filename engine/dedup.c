@@ -72,26 +72,6 @@ gboolean defis__dedup_count_document(DefisDedup *dedup, const DefisFeatures *fea
     return TRUE;
 }
 
-static gint64 meta_value(DefisStore *store, const char *key, GError **error)
-{
-    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_META_GET);
-    defis_stmt_bind_text(stmt, 1, key, -1);
-    gboolean row = FALSE;
-    if (!defis_stmt_step(stmt, &row, error))
-        return -1;
-    gint64 value = row ? defis_stmt_int(stmt, 0) : 0;
-    defis_stmt_reset(stmt);
-    return value;
-}
-
-static gboolean meta_set(DefisStore *store, const char *key, gint64 value, GError **error)
-{
-    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_META_SET);
-    defis_stmt_bind_text(stmt, 1, key, -1);
-    defis_stmt_bind_int(stmt, 2, value);
-    return defis_stmt_exec(stmt, error);
-}
-
 gboolean defis_dedup_flush(DefisDedup *dedup, GError **error)
 {
     g_return_val_if_fail(defis_store_in_transaction(dedup->store), FALSE);
@@ -101,7 +81,7 @@ gboolean defis_dedup_flush(DefisDedup *dedup, GError **error)
         return FALSE;
     }
     return defis_df_flush(dedup->df, error) && defis_bands_flush(dedup->bands, error) &&
-           meta_set(dedup->store, "documents", dedup->documents, error);
+           defis_dedup_meta_set(dedup->store, "documents", dedup->documents, error);
 }
 
 static gboolean put_bands(DefisBands *bands, gint64 mention, gint64 challenge,
@@ -138,7 +118,8 @@ static gboolean reindex(DefisDedup *dedup, GError **error)
                        error);
     }
     defis_stmt_reset(stmt);
-    return ok && defis_dedup_flush(dedup, error) && meta_set(store, "reindex", 0, error);
+    return ok && defis_dedup_flush(dedup, error) &&
+           defis_dedup_meta_set(store, "reindex", 0, error);
 }
 
 DefisDedup *defis_dedup_new(DefisStore *store, const DefisDedupSettings *settings, GError **error)
@@ -164,8 +145,8 @@ DefisDedup *defis_dedup_new(DefisStore *store, const DefisDedupSettings *setting
     dedup->similarity.weight = idf_weight;
     dedup->similarity.user_data = dedup;
     dedup->reps = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, reps_free);
-    dedup->documents = meta_value(store, "documents", error);
-    gint64 stale = dedup->documents < 0 ? -1 : meta_value(store, "reindex", error);
+    dedup->documents = defis_dedup_meta_get(store, "documents", error);
+    gint64 stale = dedup->documents < 0 ? -1 : defis_dedup_meta_get(store, "reindex", error);
     if (stale < 0 || (stale > 0 && !reindex(dedup, error))) {
         defis_dedup_free(dedup);
         return NULL;
@@ -512,8 +493,7 @@ static gboolean put_bands(DefisBands *bands, gint64 mention, gint64 challenge,
     return TRUE;
 }
 
-gboolean defis__dedup_reband(DefisStore *store, DefisBands *bands, gint64 challenge,
-                             GError **error)
+gboolean defis__dedup_reband(DefisStore *store, DefisBands *bands, gint64 challenge, GError **error)
 {
     g_autoptr(DefisBands) own = bands ? NULL : defis_bands_new(store);
     DefisBands *into = bands ? bands : own;

@@ -30,7 +30,7 @@ static void words_to_le(guint32 *words, gsize n)
 #endif
 }
 
-static gint64 meta_get(DefisStore *store, const char *key, GError **error)
+gint64 defis_dedup_meta_get(DefisStore *store, const char *key, GError **error)
 {
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_META_GET);
     defis_stmt_bind_text(stmt, 1, key, -1);
@@ -42,7 +42,7 @@ static gint64 meta_get(DefisStore *store, const char *key, GError **error)
     return value;
 }
 
-static gboolean meta_set(DefisStore *store, const char *key, gint64 value, GError **error)
+gboolean defis_dedup_meta_set(DefisStore *store, const char *key, gint64 value, GError **error)
 {
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_META_SET);
     defis_stmt_bind_text(stmt, 1, key, -1);
@@ -284,14 +284,18 @@ gboolean defis_df_clear(DefisDf *df, GError **error)
 
 #define BUCKETS 65536
 /* Entries waiting in memory (12 bytes each) before they are merged into rows. */
-#define BANDS_PENDING_MAX (1 << 19)
+#define BANDS_PENDING_MAX (1 << 18)
 
 /* The filter: blocks of 512 bits, one block per key, FILTER_PROBES bits set in
- * it; about FILTER_BITS bits a key at capacity, for some 2 % false positives. */
+ * it; FILTER_BITS bits a key at capacity, for some 3 % false positives. Past
+ * its capacity it is made again for FILTER_GROWTH times the keys. */
 #define FILTER_BLOCK_WORDS 8
 #define FILTER_PROBES 6
-#define FILTER_BITS 10
+#define FILTER_BITS 8
+#define FILTER_GROWTH 1.5
 #define FILTER_MIN_CAPACITY (1 << 20)
+/* Keys remembered as held by too many representatives, at most. */
+#define HOT_MAX (1 << 16)
 /* Blocks per dedup_filter row: 64 KiB. */
 #define FILTER_ROW_BLOCKS 1024
 
@@ -436,7 +440,7 @@ static gboolean filter_rebuild(DefisBands *bands, gsize blocks, GError **error)
     stmt = defis_store_stmt(bands->store, DEFIS_SQL_DEDUP_FILTER_TRIM);
     defis_stmt_bind_int(stmt, 1, (gint64)filter_rows(blocks));
     return defis_stmt_exec(stmt, error) &&
-           meta_set(bands->store, "filter_blocks", (gint64)blocks, error);
+           defis_dedup_meta_set(bands->store, "filter_blocks", (gint64)blocks, error);
 }
 
 /* Reads the filter, then adds the keys waiting in memory. */
@@ -444,12 +448,12 @@ static gboolean filter_load(DefisBands *bands, GError **error)
 {
     if (bands->filter)
         return TRUE;
-    gint64 blocks = meta_get(bands->store, "filter_blocks", error);
-    gint64 entries = meta_get(bands->store, "band_entries", error);
+    gint64 blocks = defis_dedup_meta_get(bands->store, "filter_blocks", error);
+    gint64 entries = defis_dedup_meta_get(bands->store, "band_entries", error);
     if (blocks < 0 || entries < 0)
         return FALSE;
     if (blocks == 0) /* a new index */
-        return filter_rebuild(bands, blocks_for(2 * entries), error);
+        return filter_rebuild(bands, blocks_for((gint64)((double)entries * FILTER_GROWTH)), error);
     filter_alloc(bands, (gsize)blocks);
     /* A row that is missing lets every key through: slower, never wrong. */
     memset(bands->filter, 0xff, (gsize)blocks * FILTER_BLOCK_WORDS * sizeof(guint64));
@@ -518,8 +522,8 @@ static gsize stored_lower_bound(const guchar *bytes, gsize n, guint32 key)
     return lo;
 }
 
-gboolean defis_bands_find(DefisBands *bands, guint64 key, gint64 *challenges, guint max,
-                          guint *n, GError **error)
+gboolean defis_bands_find(DefisBands *bands, guint64 key, gint64 *challenges, guint max, guint *n,
+                          GError **error)
 {
     *n = 0;
     if (!filter_load(bands, error))
@@ -557,8 +561,13 @@ gboolean defis_bands_find(DefisBands *bands, guint64 key, gint64 *challenges, gu
     for (guint j = 0; p && j < p->n && *n <= max; j++)
         if (p->e[j].key == k && (*n)++ < max)
             challenges[*n - 1] = p->e[j].challenge;
-    if (*n > max) /* and so it stays: entries only come, until a clear */
+    if (*n > max) { /* and so it stays: entries only come, until a clear */
+        if (bands->hot.size >= HOT_MAX) {
+            defis_idmap_clear(&bands->hot);
+            defis_idmap_init(&bands->hot);
+        }
         defis_idmap_put(&bands->hot, (key >> 16) + 1, 1);
+    }
     return TRUE;
 }
 
@@ -583,7 +592,7 @@ gboolean defis_bands_put(DefisBands *bands, guint64 key, gint64 mention, gint64 
             return TRUE;
         }
     if (!p || p->n == p->cap) {
-        guint cap = p ? 2 * p->cap : 4;
+        guint cap = p ? p->cap + MIN(p->cap, 16) : 4; /* little slack in many small arrays */
         p = g_realloc(p, sizeof(Pending) + cap * sizeof(BandEntry));
         if (!bands->pending[bucket])
             p->n = 0;
@@ -664,12 +673,14 @@ gboolean defis_bands_flush(DefisBands *bands, GError **error)
             g_clear_pointer(&bands->pending[b], g_free);
         }
         bands->pending_n = 0;
-        gint64 entries = meta_get(bands->store, "band_entries", error);
-        if (entries < 0 || !meta_set(bands->store, "band_entries", entries + fresh, error))
+        gint64 entries = defis_dedup_meta_get(bands->store, "band_entries", error);
+        if (entries < 0 ||
+            !defis_dedup_meta_set(bands->store, "band_entries", entries + fresh, error))
             return FALSE;
         /* Past the capacity the filter was made for, a larger one from scratch. */
         if (blocks_for(entries + fresh) > bands->blocks &&
-            !filter_rebuild(bands, blocks_for(2 * (entries + fresh)), error))
+            !filter_rebuild(bands, blocks_for((gint64)((double)(entries + fresh) * FILTER_GROWTH)),
+                            error))
             return FALSE;
     }
     return filter_write(bands, error);
@@ -682,6 +693,6 @@ gboolean defis_bands_clear(DefisBands *bands, GError **error)
     defis_idmap_clear(&bands->hot);
     defis_idmap_init(&bands->hot);
     return defis_stmt_exec(defis_store_stmt(bands->store, DEFIS_SQL_DEDUP_BUCKET_CLEAR), error) &&
-           meta_set(bands->store, "band_entries", 0, error) &&
+           defis_dedup_meta_set(bands->store, "band_entries", 0, error) &&
            filter_rebuild(bands, blocks_for(0), error);
 }

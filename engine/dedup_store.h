@@ -38,6 +38,11 @@
 
 #include "engine/store.h"
 
+/* A counter of dedup_meta (documents, band_entries, filter_blocks, reindex):
+ * its value, 0 when absent, -1 on error. */
+gint64 defis_dedup_meta_get(DefisStore *store, const char *key, GError **error);
+gboolean defis_dedup_meta_set(DefisStore *store, const char *key, gint64 value, GError **error);
+
 /* ---- Document frequencies ------------------------------------------------ */
 
 typedef struct DefisDf DefisDf;
@@ -73,8 +78,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DefisBands, defis_bands_free)
 /* The challenges of the representatives having band KEY, one per
  * representative in representative order, at most MAX into CHALLENGES; *N
  * their number, up to MAX + 1 (more than MAX is reported as MAX + 1). */
-gboolean defis_bands_find(DefisBands *bands, guint64 key, gint64 *challenges, guint max,
-                          guint *n, GError **error);
+gboolean defis_bands_find(DefisBands *bands, guint64 key, gint64 *challenges, guint max, guint *n,
+                          GError **error);
 
 /* Gives representative MENTION band KEY, pointing at CHALLENGE (or points it
  * there if it has it already). */

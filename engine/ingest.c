@@ -33,7 +33,7 @@ struct DefisIngest {
     char *actor;
     char *now;
     GHashTable *places; /* name -> Place, this survey's places */
-    DefisIdMap touched;  /* challenge ids this survey added mentions to (values unused) */
+    DefisIdMap touched; /* challenge ids this survey added mentions to (values unused) */
     DefisDedup *dedup;  /* places each mention in its challenge */
     gboolean bulk;      /* the mention indexes are dropped until the commit */
     DefisIngestReport report;
@@ -50,8 +50,8 @@ static void ingest_free(DefisIngest *ingest)
     g_free(ingest);
 }
 
-DefisIngest *defis_ingest_begin(DefisStore *store, const DefisSurveyMeta *meta,
-                                gboolean *duplicate, DefisIngestReport *report, GError **error)
+DefisIngest *defis_ingest_begin(DefisStore *store, const DefisSurveyMeta *meta, gboolean *duplicate,
+                                DefisIngestReport *report, GError **error)
 {
     g_return_val_if_fail(store && meta && meta->network && meta->sha256 && meta->actor, NULL);
     g_return_val_if_fail(meta->format && meta->encoding && duplicate, NULL);
@@ -254,19 +254,20 @@ gboolean defis_ingest_commit(DefisIngest *ingest, gint64 rows, gint64 skipped,
         g_array_append_val(ids, id);
     }
     json_t *payload = json_pack(
-        "{s:I, s:s, s:I, s:I, s:I, s:I, s:I}", "survey", (json_int_t)r->survey_id, "network", ingest->network,
-        "rows", (json_int_t)rows, "mentions", (json_int_t)r->mentions, "skipped",
+        "{s:I, s:s, s:I, s:I, s:I, s:I, s:I}", "survey", (json_int_t)r->survey_id, "network",
+        ingest->network, "rows", (json_int_t)rows, "mentions", (json_int_t)r->mentions, "skipped",
         (json_int_t)skipped, "challenges_created", (json_int_t)r->challenges_created,
         "challenges_joined", (json_int_t)r->challenges_joined);
     gboolean ok = defis_stmt_exec(stmt, error) && defis_dedup_flush(ingest->dedup, error);
     /* Placing is done: its index and caches go before the sorting and scoring. */
     g_clear_pointer(&ingest->dedup, defis_dedup_free);
-    ok = ok &&
-         (!ingest->bulk || defis_store_script(store, DEFIS_SCRIPT_MENTION_INDEXES_CREATE, error)) &&
-         (ingest->bulk ? defis_score_refresh_all(store, error) >= 0
-                       : defis_score_refresh(store, (gint64 *)(void *)ids->data, ids->len, error)) &&
-         defis_journal_add(store, ingest->actor, "import", payload, error) &&
-         defis_store_commit(store, error);
+    ok =
+        ok &&
+        (!ingest->bulk || defis_store_script(store, DEFIS_SCRIPT_MENTION_INDEXES_CREATE, error)) &&
+        (ingest->bulk ? defis_score_refresh_all(store, error) >= 0
+                      : defis_score_refresh(store, (gint64 *)(void *)ids->data, ids->len, error)) &&
+        defis_journal_add(store, ingest->actor, "import", payload, error) &&
+        defis_store_commit(store, error);
     json_decref(payload);
     if (ok && report)
         *report = *r;

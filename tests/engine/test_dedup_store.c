@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* test_dedup_store.c - the deduplication index as stored: frequencies, band keys, filter, reindex. */
+/* test_dedup_store.c - the deduplication index as stored: frequencies, band keys, filter, reindex.
+ */
 #include "helpers.h"
 
 #include <sqlite3.h>
@@ -107,8 +108,8 @@ static void test_bands_find_put_flush(void **state)
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM dedup_bucket"), 1);
     assert_int_equal(test_query_int(db, "SELECT length(entries) FROM dedup_bucket WHERE id = 7"),
                      24);
-    assert_int_equal(
-        test_query_int(db, "SELECT value FROM dedup_meta WHERE key = 'band_entries'"), 2);
+    assert_int_equal(test_query_int(db, "SELECT value FROM dedup_meta WHERE key = 'band_entries'"),
+                     2);
 
     /* Stored entries, then a move of one (pending) and more than MAX. */
     assert_true(defis_store_begin(store, NULL));
@@ -124,8 +125,8 @@ static void test_bands_find_put_flush(void **state)
     assert_int_equal(find(bands, k, found, 4), 5);
     defis_bands_free(bands);
     assert_true(defis_store_commit(store, NULL));
-    assert_int_equal(
-        test_query_int(db, "SELECT value FROM dedup_meta WHERE key = 'band_entries'"), 6);
+    assert_int_equal(test_query_int(db, "SELECT value FROM dedup_meta WHERE key = 'band_entries'"),
+                     6);
 
     /* A representative whose mention id does not fit is refused with a clear error. */
     assert_true(defis_store_begin(store, NULL));
@@ -163,11 +164,12 @@ static void test_bands_filter(void **state)
         if (pass == 1) { /* the filter lost: it is made again from the buckets */
             sqlite3 *raw = NULL;
             assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
-            assert_int_equal(sqlite3_exec(raw,
-                                          "DELETE FROM dedup_filter;"
-                                          "UPDATE dedup_meta SET value = 0 WHERE key = 'filter_blocks'",
-                                          NULL, NULL, NULL),
-                             SQLITE_OK);
+            assert_int_equal(
+                sqlite3_exec(raw,
+                             "DELETE FROM dedup_filter;"
+                             "UPDATE dedup_meta SET value = 0 WHERE key = 'filter_blocks'",
+                             NULL, NULL, NULL),
+                SQLITE_OK);
             sqlite3_close(raw);
         }
         assert_true(defis_store_begin(store, NULL));
@@ -233,11 +235,12 @@ static void test_reindex(void **state)
                                         " WHERE text LIKE '%inanc%'"),
                      1);
     /* Undo that import's counts and keys by reindexing again without it: equal. */
-    assert_int_equal(sqlite3_exec(raw,
-                                  "DELETE FROM dedup_rep WHERE mention_id = (SELECT max(id) FROM mention);"
-                                  "UPDATE dedup_meta SET value = 1 WHERE key = 'reindex'",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(raw,
+                     "DELETE FROM dedup_rep WHERE mention_id = (SELECT max(id) FROM mention);"
+                     "UPDATE dedup_meta SET value = 1 WHERE key = 'reindex'",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(raw);
     assert_true(defis_store_begin(store, NULL));
     DefisDedup *dedup = defis_dedup_new(store, NULL, NULL);

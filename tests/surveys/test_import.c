@@ -494,7 +494,7 @@ int main(void)
         T(test_import__same_bytes_twice_is_a_noop),
         T(test_import__bad_last_row_writes_nothing),
         T(test_import__bulk),
-    T(test_import__lists_every_problem),
+        T(test_import__lists_every_problem),
         T(test_import__windows_1252_is_converted),
         T(test_import__original_text_is_kept_exactly),
         T(test_import__limits),
