@@ -284,7 +284,7 @@ gboolean defis_df_clear(DefisDf *df, GError **error)
 
 #define BUCKETS 65536
 /* Entries waiting in memory (12 bytes each) before they are merged into rows. */
-#define BANDS_PENDING_MAX (1 << 18)
+#define BANDS_PENDING_MAX (1 << 19)
 
 /* The filter: blocks of 512 bits, one block per key, FILTER_PROBES bits set in
  * it; FILTER_BITS bits a key at capacity, for some 3 % false positives. Past

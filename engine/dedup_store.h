@@ -16,9 +16,10 @@
  *   band keys    dedup_bucket: 65,536 rows, by the top 16 bits of the key, each
  *                an array of (next 32 bits of the key, representative,
  *                challenge) sorted. A lookup reads one row, but first asks a
- *                blocked Bloom filter (dedup_filter, about 10 bits a key, read
+ *                blocked Bloom filter (dedup_filter, 8 to 12 bits a key, read
  *                on first use) that answers "absent" without reading for almost
- *                every key that no representative has, which is most of them.
+ *                every key that no representative has (half of the lookups
+ *                of the benchmark survey).
  *                New entries wait in memory, by bucket, until defis_bands_flush
  *                merges each bucket's into its row.
  *
