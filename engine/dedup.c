@@ -296,7 +296,8 @@ static int compare_hits(gconstpointer a, gconstpointer b)
  * A band key that more than HOT_BAND representatives share says little (two
  * common features happened to be the minima) and would make the work grow with
  * the store: such keys are skipped, so finding candidates reads at most
- * DEFIS_MINHASH_BANDS × (HOT_BAND + 1) rows whatever the size of the store. */
+ * DEFIS_MINHASH_BANDS bucket rows (engine/dedup_store.h) and counts at most
+ * DEFIS_MINHASH_BANDS × HOT_BAND hits whatever the size of the store. */
 #define HOT_BAND 32
 
 /* One shared band key (two equal minima) is a chance meeting for texts of

@@ -245,11 +245,12 @@ gboolean defis_ingest_commit(DefisIngest *ingest, gint64 rows, gint64 skipped,
     defis_stmt_bind_int(stmt, 2, rows);
     defis_stmt_bind_int(stmt, 3, r->mentions);
     defis_stmt_bind_int(stmt, 4, skipped);
-    /* Scores of the challenges this survey touched, in the same transaction. */
+    /* Scores of the challenges this survey touched (of all, in bulk), in the same
+     * transaction. */
     g_autoptr(GArray) ids = g_array_sized_new(FALSE, FALSE, sizeof(gint64), ingest->touched.size);
     guint64 key;
     gint64 unused;
-    for (gsize i = 0; defis_idmap_next(&ingest->touched, &i, &key, &unused);) {
+    for (gsize i = 0; !ingest->bulk && defis_idmap_next(&ingest->touched, &i, &key, &unused);) {
         gint64 id = (gint64)key;
         g_array_append_val(ids, id);
     }

@@ -161,17 +161,45 @@ int test_serve_stop(GSubprocess *server, int signal)
     return status;
 }
 
+/* Opens DB read-only and steps SQL to its first row; fails the test otherwise. */
+static sqlite3_stmt *first_row(const char *db, const char *sql, sqlite3 **conn)
+{
+    assert_int_equal(sqlite3_open_v2(db, conn, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *stmt = NULL;
+    assert_int_equal(sqlite3_prepare_v2(*conn, sql, -1, &stmt, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    return stmt;
+}
+
 gint64 test_query_int(const char *db, const char *sql)
 {
     sqlite3 *conn = NULL;
-    assert_int_equal(sqlite3_open_v2(db, &conn, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(conn, sql, -1, &stmt, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    sqlite3_stmt *stmt = first_row(db, sql, &conn);
     gint64 value = sqlite3_column_int64(stmt, 0);
     sqlite3_finalize(stmt);
     sqlite3_close(conn);
     return value;
+}
+
+char *test_query_text(const char *db, const char *sql)
+{
+    sqlite3 *conn = NULL;
+    sqlite3_stmt *stmt = first_row(db, sql, &conn);
+    const unsigned char *text = sqlite3_column_text(stmt, 0);
+    char *value = text ? g_strdup((const char *)text) : NULL;
+    sqlite3_finalize(stmt);
+    sqlite3_close(conn);
+    return value;
+}
+
+void test_exec(const char *db, const char *sql)
+{
+    sqlite3 *conn = NULL;
+    assert_int_equal(sqlite3_open(db, &conn), SQLITE_OK);
+    char *message = NULL;
+    if (sqlite3_exec(conn, sql, NULL, NULL, &message) != SQLITE_OK)
+        fail_msg("%s: %s", sql, message);
+    sqlite3_close(conn);
 }
 
 char *test_token(const char *db, const char *role, const char *network, char **id)

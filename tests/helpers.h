@@ -47,6 +47,12 @@ int test_serve_stop(GSubprocess *server, int signal);
 /* The first column of the first row of SQL on database DB, read with plain
  * SQLite outside the store; fails the test when there is no row. */
 gint64 test_query_int(const char *db, const char *sql);
+/* The same, as text (NULL for SQL NULL); free with g_free. */
+char *test_query_text(const char *db, const char *sql);
+
+/* Runs the statements SQL on database DB with plain SQLite; fails the test,
+ * naming the error, when one fails. */
+void test_exec(const char *db, const char *sql);
 
 /* Creates a token with `defis token create` on DB (NETWORK NULL but for the
  * network role); returns the secret, and its id in *ID when ID is not NULL. */

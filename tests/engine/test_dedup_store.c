@@ -3,8 +3,6 @@
  */
 #include "helpers.h"
 
-#include <sqlite3.h>
-
 #include "engine/dedup.h"
 #include "engine/dedup_store.h"
 #include "engine/network.h"
@@ -162,15 +160,8 @@ static void test_bands_filter(void **state)
 
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1) { /* the filter lost: it is made again from the buckets */
-            sqlite3 *raw = NULL;
-            assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
-            assert_int_equal(
-                sqlite3_exec(raw,
-                             "DELETE FROM dedup_filter;"
-                             "UPDATE dedup_meta SET value = 0 WHERE key = 'filter_blocks'",
-                             NULL, NULL, NULL),
-                SQLITE_OK);
-            sqlite3_close(raw);
+            test_exec(db, "DELETE FROM dedup_filter;"
+                          "UPDATE dedup_meta SET value = 0 WHERE key = 'filter_blocks'");
         }
         assert_true(defis_store_begin(store, NULL));
         bands = defis_bands_new(store);
@@ -205,27 +196,17 @@ static void test_reindex(void **state)
                          " (SELECT entries FROM %s ORDER BY id)";
     g_autofree char *df_sql = g_strdup_printf(digest, "dedup_df_chunk");
     g_autofree char *band_sql = g_strdup_printf(digest, "dedup_bucket");
-    sqlite3 *raw = NULL;
-    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
-    char *before[2] = {NULL, NULL};
-    const char *sqls[2] = {df_sql, band_sql};
-    for (int i = 0; i < 2; i++) {
-        sqlite3_stmt *stmt = NULL;
-        assert_int_equal(sqlite3_prepare_v2(raw, sqls[i], -1, &stmt, NULL), SQLITE_OK);
-        assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-        before[i] = g_strdup((const char *)sqlite3_column_text(stmt, 0));
-        assert_true(strlen(before[i]) > 100);
-        sqlite3_finalize(stmt);
-    }
-    assert_int_equal(sqlite3_exec(raw,
-                                  "DELETE FROM dedup_df_chunk; DELETE FROM dedup_bucket;"
-                                  "DELETE FROM dedup_filter;"
-                                  "UPDATE dedup_meta SET value = 0 WHERE key IN"
-                                  " ('band_entries', 'filter_blocks');"
-                                  "INSERT INTO dedup_meta (key, value) VALUES ('reindex', 1)"
-                                  " ON CONFLICT (key) DO UPDATE SET value = 1",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    /* Frequencies and band keys were stored. */
+    g_autofree char *df_before = test_query_text(db, df_sql);
+    assert_true(strlen(df_before) > 100);
+    g_autofree char *bands_before = test_query_text(db, band_sql);
+    assert_true(strlen(bands_before) > 100);
+    test_exec(db, "DELETE FROM dedup_df_chunk; DELETE FROM dedup_bucket;"
+                  "DELETE FROM dedup_filter;"
+                  "UPDATE dedup_meta SET value = 0 WHERE key IN"
+                  " ('band_entries', 'filter_blocks');"
+                  "INSERT INTO dedup_meta (key, value) VALUES ('reindex', 1)"
+                  " ON CONFLICT (key) DO UPDATE SET value = 1");
 
     /* The next import reindexes first, then places its mention with the rest. */
     test_import_csv(store, dir, "Occitanie",
@@ -235,31 +216,17 @@ static void test_reindex(void **state)
                                         " WHERE text LIKE '%inanc%'"),
                      1);
     /* Undo that import's counts and keys by reindexing again without it: equal. */
-    assert_int_equal(
-        sqlite3_exec(raw,
-                     "DELETE FROM dedup_rep WHERE mention_id = (SELECT max(id) FROM mention);"
-                     "UPDATE dedup_meta SET value = 1 WHERE key = 'reindex'",
-                     NULL, NULL, NULL),
-        SQLITE_OK);
-    sqlite3_close(raw);
+    test_exec(db, "DELETE FROM dedup_rep WHERE mention_id = (SELECT max(id) FROM mention);"
+                  "UPDATE dedup_meta SET value = 1 WHERE key = 'reindex'");
     assert_true(defis_store_begin(store, NULL));
     DefisDedup *dedup = defis_dedup_new(store, NULL, NULL);
     assert_non_null(dedup);
     defis_dedup_free(dedup);
     assert_true(defis_store_commit(store, NULL));
-    g_autofree char *after_bands = NULL;
-    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(raw, band_sql, -1, &stmt, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    after_bands = g_strdup((const char *)sqlite3_column_text(stmt, 0));
-    sqlite3_finalize(stmt);
-    sqlite3_close(raw);
-    assert_string_equal(after_bands, before[1]);
+    g_autofree char *bands_after = test_query_text(db, band_sql);
+    assert_string_equal(bands_after, bands_before);
     /* The frequencies count the new wording too. */
     assert_true(test_query_int(db, "SELECT value FROM dedup_meta WHERE key = 'documents'") == 6);
-    g_free(before[0]);
-    g_free(before[1]);
 }
 
 int main(void)

@@ -51,19 +51,6 @@ static gboolean import_text(const char *name, const char *content, gssize length
     return survey_import_file(store, path, o, report, error);
 }
 
-static char *query_text(const char *sql)
-{
-    sqlite3 *conn = NULL;
-    assert_int_equal(sqlite3_open(db, &conn), SQLITE_OK);
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(conn, sql, -1, &stmt, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    char *value = g_strdup((const char *)sqlite3_column_text(stmt, 0));
-    sqlite3_finalize(stmt);
-    sqlite3_close(conn);
-    return value;
-}
-
 /* A digest of every row of every table: equal digests, equal content. */
 static char *content_digest(void)
 {
@@ -115,13 +102,13 @@ static void test_import__long_csv(void **state)
     assert_int_equal(test_query_int(db, "SELECT members FROM place WHERE name = 'Le Hangar'"), 45);
     assert_int_equal(test_query_int(db, "SELECT votes FROM mention WHERE line = 2"), 3);
     /* The raw row keeps every column, the unknown one too. */
-    g_autofree char *raw = query_text("SELECT raw FROM mention WHERE line = 2");
+    g_autofree char *raw = test_query_text(db, "SELECT raw FROM mention WHERE line = 2");
     g_autoptr(json_t) row = json_loads(raw, 0, NULL);
     assert_non_null(row);
     assert_string_equal(json_string_value(json_object_get(row, "commentaire")), "urgent");
     assert_string_equal(json_string_value(json_object_get(row, "challenge")),
                         "Financer l'animation");
-    g_autofree char *text = query_text("SELECT text FROM mention WHERE line = 3");
+    g_autofree char *text = test_query_text(db, "SELECT text FROM mention WHERE line = 3");
     assert_string_equal(text, "Trouver un outil, simple");
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM journal WHERE action = 'import'"), 1);
     survey_report_clear(&r);
@@ -143,10 +130,11 @@ static void test_import__wide_csv_with_bom_and_semicolons(void **state)
     assert_int_equal(r.mentions, 3);
     assert_int_equal(r.skipped, 1);
     assert_int_equal(r.challenges_created, 2);
-    g_autofree char *theme = query_text("SELECT theme FROM mention WHERE text LIKE 'Former%'");
+    g_autofree char *theme =
+        test_query_text(db, "SELECT theme FROM mention WHERE text LIKE 'Former%'");
     assert_string_equal(theme, "divers");
-    g_autofree char *theme1 = query_text("SELECT theme FROM mention WHERE line = 2 AND "
-                                         "text LIKE 'Financer%'");
+    g_autofree char *theme1 = test_query_text(db, "SELECT theme FROM mention WHERE line = 2 AND "
+                                                  "text LIKE 'Financer%'");
     assert_string_equal(theme1, "financement");
     assert_int_equal(test_query_int(db, "SELECT importance FROM mention WHERE text LIKE 'Former%'"),
                      5);
@@ -172,9 +160,9 @@ static void test_import__json(void **state)
     assert_int_equal(r.skipped, 1);
     assert_int_equal(r.challenges_created, 1);
     assert_int_equal(test_query_int(db, "SELECT respondents FROM survey"), 48);
-    g_autofree char *title = query_text("SELECT title FROM survey");
+    g_autofree char *title = test_query_text(db, "SELECT title FROM survey");
     assert_string_equal(title, "Enquête 2022");
-    g_autofree char *raw = query_text("SELECT raw FROM mention WHERE votes = 2");
+    g_autofree char *raw = test_query_text(db, "SELECT raw FROM mention WHERE votes = 2");
     g_autoptr(json_t) row = json_loads(raw, 0, NULL);
     assert_string_equal(json_string_value(json_object_get(row, "place")), "Le Hangar");
     assert_non_null(json_object_get(row, "challenge"));
@@ -233,20 +221,9 @@ static void test_import__bad_last_row_writes_nothing(void **state)
 /* The definitions of mention's indexes, as sqlite_master keeps them. */
 static char *mention_indexes(const char *path)
 {
-    sqlite3 *conn = NULL;
-    assert_int_equal(sqlite3_open(path, &conn), SQLITE_OK);
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(conn,
-                                        "SELECT group_concat(sql, ';') FROM (SELECT sql FROM"
-                                        " sqlite_master WHERE type = 'index' AND"
-                                        " tbl_name = 'mention' AND sql IS NOT NULL ORDER BY name)",
-                                        -1, &stmt, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    char *sql = g_strdup((const char *)sqlite3_column_text(stmt, 0));
-    sqlite3_finalize(stmt);
-    sqlite3_close(conn);
-    return sql;
+    return test_query_text(path, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM"
+                                 " sqlite_master WHERE type = 'index' AND"
+                                 " tbl_name = 'mention' AND sql IS NOT NULL ORDER BY name)");
 }
 
 /* A survey of ROWS rows over 60 wordings and 300 places, and a bad last row when BAD. */
@@ -293,7 +270,7 @@ static void test_import__bulk(void **state)
     survey_report_clear(&r);
     g_autofree char *remade = mention_indexes(db);
     assert_string_equal(remade, indexes);
-    g_autofree char *check = query_text("PRAGMA integrity_check");
+    g_autofree char *check = test_query_text(db, "PRAGMA integrity_check");
     assert_string_equal(check, "ok");
     assert_int_equal(test_query_int(db, "SELECT count(DISTINCT norm_hash) FROM mention"), 60);
     /* Each wording in one challenge, and each challenge scored from all its mentions. */
@@ -346,9 +323,9 @@ static void test_import__windows_1252_is_converted(void **state)
     GError *error = NULL;
     assert_true(import_text("cp.csv", csv, -1, &o, &r, &error));
     assert_string_equal(r.encoding, "Windows-1252");
-    g_autofree char *text = query_text("SELECT text FROM mention");
+    g_autofree char *text = test_query_text(db, "SELECT text FROM mention");
     assert_string_equal(text, "Payer l'équipe 1000 €");
-    g_autofree char *place = query_text("SELECT name FROM place");
+    g_autofree char *place = test_query_text(db, "SELECT name FROM place");
     assert_string_equal(place, "Café des Arts");
     survey_report_clear(&r);
 }
@@ -360,9 +337,9 @@ static void test_import__original_text_is_kept_exactly(void **state)
     const char *csv =
         "place,challenge\n\"  La Fabrique \",\"  Financer\r\nl'animation \"\"vite\"\"  \"\n";
     assert_true(import_text("x.csv", csv, -1, &o, &r, NULL));
-    g_autofree char *text = query_text("SELECT text FROM mention");
+    g_autofree char *text = test_query_text(db, "SELECT text FROM mention");
     assert_string_equal(text, "  Financer\r\nl'animation \"vite\"  ");
-    g_autofree char *place = query_text("SELECT name FROM place");
+    g_autofree char *place = test_query_text(db, "SELECT name FROM place");
     assert_string_equal(place, "La Fabrique");
     survey_report_clear(&r);
 }
