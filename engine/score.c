@@ -192,13 +192,12 @@ json_t *defis_score_breakdown(DefisScoreContext *context, gint64 id, const Defis
         double c = contribution(weight, lower);
         sum += c;
         json_array_append_new(
-            networks,
-            json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f}", "network_id",
-                      (json_int_t)network_id, "network", defis_stmt_text(stmt, 1), "k",
-                      (json_int_t)k, "places", (json_int_t)defis_stmt_int(stmt, 3), "anonymous",
-                      (json_int_t)defis_stmt_int(stmt, 4), "people",
-                      (json_int_t)defis_stmt_int(stmt, 5), "n", (json_int_t)n, "lower_bound",
-                      lower, "weight", weight, "contribution", c));
+            networks, json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f}", "network_id",
+                                (json_int_t)network_id, "network", defis_stmt_text(stmt, 1), "k",
+                                (json_int_t)k, "places", (json_int_t)defis_stmt_int(stmt, 3),
+                                "anonymous", (json_int_t)defis_stmt_int(stmt, 4), "people",
+                                (json_int_t)defis_stmt_int(stmt, 5), "n", (json_int_t)n,
+                                "lower_bound", lower, "weight", weight, "contribution", c));
     }
     defis_stmt_reset(stmt);
     if (!ok)
@@ -229,7 +228,7 @@ typedef struct {
 } NetworkAcc;
 
 typedef struct {
-    gint64 id; /* 0: nothing accumulated */
+    gint64 id;        /* 0: nothing accumulated */
     GArray *networks; /* of NetworkAcc, by network id */
     gint64 places, people, mentions, importance_sum, importance_count;
     gint64 scored; /* challenges written */
@@ -279,8 +278,8 @@ static gboolean flush(DefisScoreContext *ctx, ChallengeAcc *acc, GError **error)
         defis_stmt_bind_int(stmt, 5, a->anonymous);
         defis_stmt_bind_int(stmt, 6, a->people);
         defis_stmt_bind_int(stmt, 7, rows[i].n);
-        defis_stmt_bind_double(stmt, 8, defis_score_wilson_lower(rows[i].k, rows[i].n,
-                                                                 ctx->settings->z));
+        defis_stmt_bind_double(stmt, 8,
+                               defis_score_wilson_lower(rows[i].k, rows[i].n, ctx->settings->z));
         defis_stmt_bind_double(stmt, 9, score);
         if (!defis_stmt_exec(stmt, error))
             return FALSE;
@@ -421,18 +420,25 @@ static gboolean exec_json(DefisStore *store, DefisSql id, const char *json, GErr
     return defis_stmt_exec(stmt, error);
 }
 
-/* Deletes and rewrites every derived row of the challenges in JSON (an array of ids). */
-static gboolean recompute_ids(DefisScoreContext *ctx, const char *json, GError **error)
+/* Deletes and rewrites the scores of the challenges in JSON (an array of ids)
+ * and, when CONTENT (their mentions changed, not only the weight of their
+ * places), their themes and search texts too: those read the mention rows,
+ * while the scores read only an index. */
+static gboolean recompute_ids(DefisScoreContext *ctx, const char *json, gboolean content,
+                              GError **error)
 {
     DefisStore *store = ctx->store;
     if (!exec_json(store, DEFIS_SQL_SCORE_DELETE_IDS, json, error) ||
-        !exec_json(store, DEFIS_SQL_SCORE_NETWORK_DELETE_IDS, json, error) ||
-        !exec_json(store, DEFIS_SQL_SCORE_THEME_DELETE_IDS, json, error) ||
-        !exec_json(store, DEFIS_SQL_SCORE_SEARCH_DELETE_IDS, json, error))
+        !exec_json(store, DEFIS_SQL_SCORE_NETWORK_DELETE_IDS, json, error))
         return FALSE;
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_SCORE_SUPPORT_IDS);
     defis_stmt_bind_text(stmt, 1, json, -1);
     if (score_support(ctx, stmt, error) < 0)
+        return FALSE;
+    if (!content)
+        return exec_json(store, DEFIS_SQL_SCORE_THEME_TOTALS, json, error);
+    if (!exec_json(store, DEFIS_SQL_SCORE_THEME_DELETE_IDS, json, error) ||
+        !exec_json(store, DEFIS_SQL_SCORE_SEARCH_DELETE_IDS, json, error))
         return FALSE;
     stmt = defis_store_stmt(store, DEFIS_SQL_SCORE_THEMES_IDS);
     defis_stmt_bind_text(stmt, 1, json, -1);
@@ -519,8 +525,8 @@ static gboolean rewrite_affected(DefisScoreContext *ctx, const AffectedRow *rows
     g_autofree DefisNetworkSupport *support = g_new(DefisNetworkSupport, n);
     for (gsize i = 0; i < n; i++) {
         gint64 respondents = respondents_of(ctx, rows[i].network_id);
-        support[i] = (DefisNetworkSupport){rows[i].network_id,
-                                           MIN(respondents, rows[i].supporters), respondents};
+        support[i] = (DefisNetworkSupport){rows[i].network_id, MIN(respondents, rows[i].supporters),
+                                           respondents};
     }
     double score = defis_score_compute(ctx, support, n, &rows[0].sums);
     gint64 id = rows[0].challenge_id;
@@ -530,8 +536,8 @@ static gboolean rewrite_affected(DefisScoreContext *ctx, const AffectedRow *rows
         defis_stmt_bind_int(stmt, 2, support[i].network_id);
         defis_stmt_bind_int(stmt, 3, support[i].k);
         defis_stmt_bind_int(stmt, 4, support[i].n);
-        defis_stmt_bind_double(stmt, 5, defis_score_wilson_lower(support[i].k, support[i].n,
-                                                                 ctx->settings->z));
+        defis_stmt_bind_double(
+            stmt, 5, defis_score_wilson_lower(support[i].k, support[i].n, ctx->settings->z));
         defis_stmt_bind_double(stmt, 6, score);
         if (!defis_stmt_exec(stmt, error))
             return FALSE;
@@ -553,8 +559,8 @@ static gboolean rewrite_affected(DefisScoreContext *ctx, const AffectedRow *rows
 static gboolean propagate_respondents(DefisScoreContext *ctx, GArray *changed, GHashTable *done,
                                       GError **error)
 {
-    g_autoptr(GHashTable) networks = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-                                                           NULL);
+    g_autoptr(GHashTable) networks =
+        g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     for (guint i = 0; i < changed->len; i++)
         g_hash_table_add(networks, g_memdup2(&g_array_index(changed, gint64, i), sizeof(gint64)));
     g_autofree char *json = json_ids(networks);
@@ -567,9 +573,11 @@ static gboolean propagate_respondents(DefisScoreContext *ctx, GArray *changed, G
         gint64 id = defis_stmt_int(stmt, 0);
         if (g_hash_table_contains(done, &id))
             continue;
-        AffectedRow r = {id, defis_stmt_int(stmt, 1), defis_stmt_int(stmt, 2),
-                         {defis_stmt_int(stmt, 3), defis_stmt_int(stmt, 4),
-                          defis_stmt_int(stmt, 5), defis_stmt_int(stmt, 6)}};
+        AffectedRow r = {id,
+                         defis_stmt_int(stmt, 1),
+                         defis_stmt_int(stmt, 2),
+                         {defis_stmt_int(stmt, 3), defis_stmt_int(stmt, 4), defis_stmt_int(stmt, 5),
+                          defis_stmt_int(stmt, 6)}};
         g_array_append_val(rows, r);
     }
     defis_stmt_reset(stmt);
@@ -589,6 +597,31 @@ static gboolean propagate_respondents(DefisScoreContext *ctx, GArray *changed, G
 /* Challenges recomputed by one set of statements. */
 #define REFRESH_SLICE 2048
 
+/* recompute_ids on the challenges of IDS, in slices, so that an import
+ * touching a hundred thousand challenges does not hold them all in one
+ * statement's memory. */
+static gboolean recompute_in_slices(DefisScoreContext *ctx, GHashTable *ids, gboolean content,
+                                    GError **error)
+{
+    GHashTableIter iter;
+    gpointer key;
+    g_hash_table_iter_init(&iter, ids);
+    g_autoptr(GString) json = g_string_new(NULL);
+    guint in_slice = 0, left = g_hash_table_size(ids);
+    while (g_hash_table_iter_next(&iter, &key, NULL)) {
+        g_string_append_printf(json, "%s%" G_GINT64_FORMAT, in_slice ? "," : "[", *(gint64 *)key);
+        left--;
+        if (++in_slice < REFRESH_SLICE && left > 0)
+            continue;
+        g_string_append_c(json, ']');
+        if (!recompute_ids(ctx, json->str, content, error))
+            return FALSE;
+        g_string_truncate(json, 0);
+        in_slice = 0;
+    }
+    return TRUE;
+}
+
 gboolean defis_score_refresh(DefisStore *store, const gint64 *ids, gsize n, GError **error)
 {
     g_return_val_if_fail(store != NULL && (ids != NULL || n == 0), FALSE);
@@ -598,28 +631,26 @@ gboolean defis_score_refresh(DefisStore *store, const gint64 *ids, gsize n, GErr
         return FALSE;
     g_autoptr(GArray) changed = g_array_new(FALSE, FALSE, sizeof(gint64));
     g_autoptr(GHashTable) set = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    g_autoptr(GHashTable) weighed =
+        g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     for (gsize i = 0; i < n; i++)
         g_hash_table_add(set, g_memdup2(&ids[i], sizeof ids[i]));
-    if (!save_respondents(ctx, changed, error) || !save_members(store, set, error))
+    if (!save_respondents(ctx, changed, error) || !save_members(store, weighed, error))
         return FALSE;
-    /* In slices, so that an import touching a hundred thousand challenges
-     * does not hold them all in one statement's memory. */
+    /* The challenges whose places only changed weight: their scores alone. */
     GHashTableIter iter;
     gpointer key;
-    g_hash_table_iter_init(&iter, set);
-    g_autoptr(GString) json = g_string_new(NULL);
-    guint in_slice = 0, left = g_hash_table_size(set);
+    g_hash_table_iter_init(&iter, weighed);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        if (g_hash_table_contains(set, key))
+            g_hash_table_iter_remove(&iter);
+    if (!recompute_in_slices(ctx, set, TRUE, error) ||
+        !recompute_in_slices(ctx, weighed, FALSE, error))
+        return FALSE;
+    g_hash_table_iter_init(&iter, weighed);
     while (g_hash_table_iter_next(&iter, &key, NULL)) {
-        g_string_append_printf(json, "%s%" G_GINT64_FORMAT, in_slice ? "," : "[",
-                               *(gint64 *)key);
-        left--;
-        if (++in_slice < REFRESH_SLICE && left > 0)
-            continue;
-        g_string_append_c(json, ']');
-        if (!recompute_ids(ctx, json->str, error))
-            return FALSE;
-        g_string_truncate(json, 0);
-        in_slice = 0;
+        g_hash_table_iter_steal(&iter);
+        g_hash_table_add(set, key);
     }
     return changed->len == 0 || propagate_respondents(ctx, changed, set, error);
 }
@@ -629,9 +660,12 @@ gint64 defis_score_refresh_all(DefisStore *store, GError **error)
     g_return_val_if_fail(store != NULL, -1);
     g_return_val_if_fail(defis_store_in_transaction(store), -1);
     static const DefisSql clear[] = {
-        DEFIS_SQL_SCORE_DELETE_ALL,       DEFIS_SQL_SCORE_NETWORK_DELETE_ALL,
-        DEFIS_SQL_SCORE_THEME_DELETE_ALL, DEFIS_SQL_SCORE_SEARCH_DELETE_ALL,
-        DEFIS_SQL_SCORE_RESPONDENTS_DELETE_ALL, DEFIS_SQL_SCORE_MEMBERS_DELETE_ALL,
+        DEFIS_SQL_SCORE_DELETE_ALL,
+        DEFIS_SQL_SCORE_NETWORK_DELETE_ALL,
+        DEFIS_SQL_SCORE_THEME_DELETE_ALL,
+        DEFIS_SQL_SCORE_SEARCH_DELETE_ALL,
+        DEFIS_SQL_SCORE_RESPONDENTS_DELETE_ALL,
+        DEFIS_SQL_SCORE_MEMBERS_DELETE_ALL,
     };
     for (guint i = 0; i < G_N_ELEMENTS(clear); i++)
         if (!defis_stmt_exec(defis_store_stmt(store, clear[i]), error))
@@ -657,9 +691,9 @@ gint64 defis_score_rescore_all(DefisStore *store, const char *actor, GError **er
         scored >= 0 ? defis_score_context_new(store, NULL, error) : NULL;
     gboolean ok = ctx != NULL;
     if (ok) {
-        g_autoptr(json_t) payload = json_pack(
-            "{s:I, s:s}", "challenges", (json_int_t)scored, "settings_version",
-            defis_settings_version(defis_score_context_settings(ctx)));
+        g_autoptr(json_t) payload =
+            json_pack("{s:I, s:s}", "challenges", (json_int_t)scored, "settings_version",
+                      defis_settings_version(defis_score_context_settings(ctx)));
         ok = defis_journal_add(store, actor, "rescore", payload, error) &&
              defis_store_commit(store, error);
     }
@@ -679,18 +713,16 @@ static json_t *list_mentions(DefisStore *store, gint64 id, GError **error)
     defis_stmt_bind_int(stmt, 1, id);
     gboolean row = FALSE, ok;
     while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
-        json_t *m = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:o, s:o, s:I, s:I}", "id",
-                              (json_int_t)defis_stmt_int(stmt, 0), "network",
-                              defis_stmt_text(stmt, 1), "place", defis_stmt_text(stmt, 2), "text",
-                              defis_stmt_text(stmt, 3), "theme", defis_stmt_text(stmt, 4),
-                              "importance",
-                              defis_stmt_is_null(stmt, 5) ? json_null()
-                                                          : json_integer(defis_stmt_int(stmt, 5)),
-                              "votes",
-                              defis_stmt_is_null(stmt, 6) ? json_null()
-                                                          : json_integer(defis_stmt_int(stmt, 6)),
-                              "survey", (json_int_t)defis_stmt_int(stmt, 7), "line",
-                              (json_int_t)defis_stmt_int(stmt, 8));
+        json_t *m = json_pack(
+            "{s:I, s:s, s:s, s:s, s:s?, s:o, s:o, s:I, s:I}", "id",
+            (json_int_t)defis_stmt_int(stmt, 0), "network", defis_stmt_text(stmt, 1), "place",
+            defis_stmt_text(stmt, 2), "text", defis_stmt_text(stmt, 3), "theme",
+            defis_stmt_text(stmt, 4), "importance",
+            defis_stmt_is_null(stmt, 5) ? json_null() : json_integer(defis_stmt_int(stmt, 5)),
+            "votes",
+            defis_stmt_is_null(stmt, 6) ? json_null() : json_integer(defis_stmt_int(stmt, 6)),
+            "survey", (json_int_t)defis_stmt_int(stmt, 7), "line",
+            (json_int_t)defis_stmt_int(stmt, 8));
         json_array_append_new(list, m);
     }
     defis_stmt_reset(stmt);
@@ -739,11 +771,11 @@ static json_t *explain(DefisStore *store, gint64 id, const DefisScoreSettings *s
                     "no challenge %" G_GINT64_FORMAT ": see `defis challenges` for the ids", id);
         return NULL;
     }
-    g_autoptr(json_t) out = json_pack(
-        "{s:I, s:s, s:s, s:o, s:s}", "id", (json_int_t)id, "title", defis_stmt_text(stmt, 1),
-        "state", defis_stmt_text(stmt, 2), "merged_into",
-        defis_stmt_is_null(stmt, 3) ? json_null() : json_integer(defis_stmt_int(stmt, 3)),
-        "settings_version", defis_settings_version(defis_score_context_settings(ctx)));
+    g_autoptr(json_t) out =
+        json_pack("{s:I, s:s, s:s, s:o, s:s}", "id", (json_int_t)id, "title",
+                  defis_stmt_text(stmt, 1), "state", defis_stmt_text(stmt, 2), "merged_into",
+                  defis_stmt_is_null(stmt, 3) ? json_null() : json_integer(defis_stmt_int(stmt, 3)),
+                  "settings_version", defis_settings_version(defis_score_context_settings(ctx)));
     defis_stmt_reset(stmt);
 
     DefisScoreSums sums = {0};
@@ -771,8 +803,7 @@ static json_t *explain(DefisStore *store, gint64 id, const DefisScoreSettings *s
     json_object_set_new(out, "mentions", json_integer(mentions));
     json_object_set_new(out, "reach",
                         json_pack("{s:I, s:I, s:I}", "networks", (json_int_t)sums.networks,
-                                  "places", (json_int_t)sums.places, "people",
-                                  (json_int_t)people));
+                                  "places", (json_int_t)sums.places, "people", (json_int_t)people));
     json_t *themes = list_themes(store, id, error);
     json_t *mention_list = themes ? list_mentions(store, id, error) : NULL;
     json_t *vote_list = mention_list ? list_votes(store, id, error) : NULL;

@@ -296,6 +296,11 @@ static const char *const migrations[] = {
     "INSERT INTO dedup_meta (key, value) VALUES ('band_entries', 0), ('filter_blocks', 0);"
     "INSERT INTO dedup_meta (key, value)"
     " SELECT 'reindex', 1 WHERE EXISTS (SELECT 1 FROM dedup_rep);",
+
+    /* 7: the challenges a place supports, from the index alone (a place whose
+     * members changed rescores them; engine/score.c). */
+    "DROP INDEX mention_place;"
+    "CREATE INDEX mention_place ON mention(place_id, challenge_id);",
 };
 
 static const char *const scripts[DEFIS_SCRIPT_COUNT] = {
@@ -303,7 +308,7 @@ static const char *const scripts[DEFIS_SCRIPT_COUNT] = {
                                           "DROP INDEX mention_norm_hash;"
                                           "DROP INDEX mention_support;",
     [DEFIS_SCRIPT_MENTION_INDEXES_CREATE] =
-        "CREATE INDEX mention_place ON mention(place_id);"
+        "CREATE INDEX mention_place ON mention(place_id, challenge_id);"
         "CREATE INDEX mention_norm_hash ON mention(norm_hash);"
         "CREATE INDEX mention_support ON mention(challenge_id, place_id, importance, votes);",
 };
@@ -621,6 +626,10 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
         "UPDATE challenge_network_score SET k = ?3, n = ?4, lower = ?5, total = ?6"
         " WHERE challenge_id = ?1 AND network_id = ?2",
     [DEFIS_SQL_SCORE_UPDATE] = "UPDATE challenge_score SET score = ?2 WHERE challenge_id = ?1",
+    [DEFIS_SQL_SCORE_THEME_TOTALS] =
+        "UPDATE challenge_theme SET total = s.score FROM challenge_score s"
+        " WHERE s.challenge_id = challenge_theme.challenge_id"
+        " AND challenge_theme.challenge_id IN (SELECT value FROM json_each(?1))",
     [DEFIS_SQL_SCORE_THEME_UPDATE] =
         "UPDATE challenge_theme SET total = ?2 WHERE challenge_id = ?1",
     [DEFIS_SQL_SCORE_GET] =

@@ -135,6 +135,7 @@ typedef enum {
                                           sum, count: every row of the challenges concerned */
     DEFIS_SQL_SCORE_NETWORK_UPDATE,    /* ?1 challenge, ?2 network, ?3 k, ?4 n, ?5 lower, ?6 total */
     DEFIS_SQL_SCORE_UPDATE,            /* ?1 challenge, ?2 score */
+    DEFIS_SQL_SCORE_THEME_TOTALS, /* ?1 JSON array of challenge ids: totals from their scores */
     DEFIS_SQL_SCORE_THEME_UPDATE,      /* ?1 challenge, ?2 total */
     DEFIS_SQL_SCORE_GET,               /* ?1 challenge -> score, votes, networks, places, people,
                                           mentions, importance sum, importance count */
