@@ -7,7 +7,10 @@
  * punctuation, apostrophes, the odd typo. Rows are spread over places, each with
  * a fixed member count. The output is the same for the same --seed and data.
  *
- *   bench_gen_survey [--rows N] [--seed S] [--out FILE] [--data PATH]
+ *   bench_gen_survey [--rows N] [--skip K] [--seed S] [--out FILE] [--data PATH]
+ *
+ * --skip K writes the N rows that follow the first K of the same survey: the
+ * next answers of the same places (same member counts), for a further import.
  */
 #include <errno.h>
 #include <gio/gio.h>
@@ -310,6 +313,7 @@ static char *default_data_path(void)
 int main(int argc, char **argv)
 {
     gint64 rows = DEFAULT_ROWS;
+    gint64 skip = 0;
     gint seed = 42;
     gint nplaces = DEFAULT_PLACES;
     gint max_text = DEFAULT_MAX_TEXT;
@@ -318,6 +322,7 @@ int main(int argc, char **argv)
     g_autofree char *data_path = NULL;
     GOptionEntry entries[] = {
         {"rows", 'n', 0, G_OPTION_ARG_INT64, &rows, "Rows to write (default 1000000)", "N"},
+        {"skip", 'k', 0, G_OPTION_ARG_INT64, &skip, "Rows drawn but not written first", "K"},
         {"seed", 's', 0, G_OPTION_ARG_INT, &seed, "Random seed (default 42)", "S"},
         {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Output file (default stdout)", "FILE"},
         {"data", 'd', 0, G_OPTION_ARG_FILENAME, &data_path,
@@ -336,8 +341,8 @@ int main(int argc, char **argv)
         g_printerr("bench_gen_survey: %s\n", error->message);
         return 2;
     }
-    if (rows < 0 || nplaces < 1 || nplaces > 9999 || max_text < MIN_TEXT || zipf < 0) {
-        g_printerr("bench_gen_survey: --rows >= 0, --places 1..9999, --max-text >= %d, "
+    if (rows < 0 || skip < 0 || nplaces < 1 || nplaces > 9999 || max_text < MIN_TEXT || zipf < 0) {
+        g_printerr("bench_gen_survey: --rows >= 0, --skip >= 0, --places 1..9999, --max-text >= %d, "
                    "--zipf >= 0\n",
                    MIN_TEXT);
         return 2;
@@ -383,7 +388,7 @@ int main(int argc, char **argv)
     g_string_assign(line, "place,challenge,theme,importance,members\r\n");
     fwrite(line->str, 1, line->len, out);
     bytes += line->len;
-    for (gint64 r = 0; r < rows; r++) {
+    for (gint64 r = 0; r < skip + rows; r++) {
         guint index = by_rank[zipf_draw(cdf, ntexts, rand)];
         if (!drawn[index]) {
             drawn[index] = 1;
@@ -414,6 +419,8 @@ int main(int argc, char **argv)
         if (place->members >= 0)
             g_string_append_printf(line, "%" G_GINT64_FORMAT, place->members);
         g_string_append(line, "\r\n");
+        if (r < skip)
+            continue;
         if (fwrite(line->str, 1, line->len, out) != line->len)
             break;
         bytes += line->len;

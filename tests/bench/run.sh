@@ -158,22 +158,27 @@ build_targets() {
         >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; die "build failed"; }
 }
 
-# The generated survey of ROWS rows, cached under BUILD/bench-data/ by rows, seed
-# and the generator's source (a changed generator makes a new file). Sets SURVEY.
+# The generated survey of N rows (default ROWS) that follow the first SKIP (default
+# 0), cached under BUILD/bench-data/ by rows, skip, seed and the generator's source
+# (a changed generator makes a new file). Sets SURVEY.
 survey_file() {
+    n=${1:-$ROWS}
+    skip=${2:-0}
     dir="$BUILD/bench-data"
     mkdir -p "$dir"
     gen_sum=$(cksum <"$SRC/tests/bench/gen_survey.c" | cut -d' ' -f1)
-    SURVEY="$dir/survey-r$ROWS-s$SEED-g$gen_sum.csv"
+    tag="r$n"
+    [ "$skip" = 0 ] || tag="$tag-k$skip"
+    SURVEY="$dir/survey-$tag-s$SEED-g$gen_sum.csv"
     if [ -s "$SURVEY" ]; then
         echo "survey: cached $SURVEY"
         return
     fi
-    for old in "$dir/survey-r$ROWS-s$SEED-"*.csv; do
+    for old in "$dir/survey-$tag-s$SEED-"*.csv; do
         [ -e "$old" ] && rm -f "$old"
     done
-    echo "survey: generating $ROWS rows (seed $SEED)…"
-    "$BUILD/bench_gen_survey" --rows "$ROWS" --seed "$SEED" --data "$DATA_FILE" \
+    echo "survey: generating $n rows after $skip (seed $SEED)…"
+    "$BUILD/bench_gen_survey" --rows "$n" --skip "$skip" --seed "$SEED" --data "$DATA_FILE" \
         --out "$SURVEY.tmp" || die "bench_gen_survey failed"
     mv "$SURVEY.tmp" "$SURVEY"
 }
@@ -204,14 +209,18 @@ defis_setup() {
     "$DEFIS" --db "$IMPORT_DB" network add Bench >/dev/null
 }
 
+# Keeps the store of the last run as FULL_DB, for the further import.
+FULL_DB="$WORK/full.db"
 defis_check() {
     DEFIS_COUNT=$(sqlite3 "$IMPORT_DB" "SELECT count(*) FROM mention")
+    rm -f "$FULL_DB" "$FULL_DB-wal" "$FULL_DB-shm"
+    mv "$IMPORT_DB" "$FULL_DB"
     import_clean
 }
 
 section_import() {
     section "import: $ROWS rows, defis import vs sqlite3 .import"
-    survey_file
+    survey_file "$ROWS"
     size=$(wc -c <"$SURVEY")
     echo "file:   $SURVEY"
     echo "size:   $(human_bytes "$size"), $(calc 's / r' -v s="$size" -v r="$ROWS" |
@@ -263,6 +272,30 @@ section_import() {
         rss_ratio=">= $rss_ratio"
     fi
     table_row "peak RSS (MiB)" "$ours_mib" "$base_mib" "$rss_ratio" "defis < 64" "$rss_verdict"
+    [ "$ours_timed_out" = 1 ] || import_scale "$ours_s"
+}
+
+# The scale figures of deduplication (#3): the 1,000 rows that follow, imported
+# into the store just built (<= 1 s), and the time for ROWS against ROWS / 10
+# (<= 12: near-linear).
+import_scale() {
+    full_s=$1
+    survey_file 1000 "$ROWS"
+    further=$SURVEY
+    measure "$WORK/further.out" "$DEFIS" --db "$FULL_DB" import --network Bench "$further"
+    further_s=$WALL_S
+    further_mib=$(calc 'sprintf("%.1f", k / 1024)' -v k="$RSS_KB")
+    small=$((ROWS / 10))
+    survey_file "$small"
+    defis_setup
+    measure "$WORK/small.out" "$DEFIS" --db "$IMPORT_DB" import --network Bench "$SURVEY"
+    small_s=$WALL_S
+    import_clean
+    scale=$(ratio "$full_s" "$small_s")
+    table_row "1,000 more rows (s)" "$further_s" - - "<= 1.0" "$(verdict "$further_s" "<=" 1.0)"
+    table_row "  its peak RSS (MiB)" "$further_mib" - - - -
+    table_row "$small rows (s)" "$small_s" - - - -
+    table_row "$ROWS / $small time" "$scale" - - "<= 12" "$(verdict "$scale" "<=" 12)"
 }
 
 # ---- Deduplication quality ---------------------------------------------------
