@@ -72,7 +72,7 @@ static gboolean corrupt(GError **error, const char *table, gint64 id)
 
 #define DF_CHUNKS 256
 /* Counts of the transaction kept apart before being merged into the arrays. */
-#define DF_PENDING_MAX (1 << 16)
+#define DF_PENDING_MAX (1 << 14)
 
 typedef struct {
     guint32 fp;

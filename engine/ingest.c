@@ -180,6 +180,8 @@ static gboolean maybe_bulk(DefisIngest *ingest, GError **error)
     if (others >= BULK_AFTER)
         return TRUE;
     ingest->bulk = TRUE;
+    defis_idmap_clear(&ingest->touched);
+    defis_idmap_init(&ingest->touched);
     return defis_dedup_load_twins(ingest->dedup, error) &&
            defis_store_script(ingest->store, DEFIS_SCRIPT_MENTION_INDEXES_DROP, error);
 }
@@ -206,7 +208,8 @@ gboolean defis_ingest_add(DefisIngest *ingest, const DefisMentionIn *m, GError *
         ingest->report.challenges_created++;
     else
         ingest->report.challenges_joined++;
-    defis_idmap_put(&ingest->touched, (guint64)challenge, 1);
+    if (!ingest->bulk) /* bulk scores them all */
+        defis_idmap_put(&ingest->touched, (guint64)challenge, 1);
 
     DefisStmt *stmt = defis_store_stmt(ingest->store, DEFIS_SQL_MENTION_INSERT);
     defis_stmt_bind_int(stmt, 1, ingest->report.survey_id);

@@ -85,6 +85,47 @@ static void test_df_counts_persist(void **state)
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM dedup_df_chunk"), 0);
 }
 
+/* Counts checked against a plain map, through many merges of pending counts.
+ * Features are known by a 32-bit fingerprint (dedup_store.h): the map counts
+ * fingerprints too, so the few features that share one share their count. */
+static gpointer fingerprint_key(guint64 f)
+{
+    return GUINT_TO_POINTER((guint)(f ^ (f >> 32)));
+}
+
+static void test_df_counts_match_a_map(void **state)
+{
+    assert_true(defis_store_begin(store, NULL));
+    DefisDf *df = defis_df_new(store);
+    g_autoptr(GHashTable) expected = g_hash_table_new(g_direct_hash, g_direct_equal);
+    GRand *rand = g_rand_new_with_seed(7);
+    for (int i = 0; i < 300000; i++) {
+        /* Features reused from a pool of 150,000, so most are counted more than once. */
+        guint64 f =
+            (guint64)g_rand_int_range(rand, 1, 150001) * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
+        defis_df_add(df, f);
+        gpointer key = fingerprint_key(f);
+        g_hash_table_insert(
+            expected, key,
+            GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(expected, key)) + 1));
+        if (i % 1000 == 0) {
+            guint64 probe =
+                (guint64)g_rand_int_range(rand, 1, 150001) * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
+            assert_int_equal(defis_df_get(df, probe), GPOINTER_TO_UINT(g_hash_table_lookup(
+                                                          expected, fingerprint_key(probe))));
+        }
+    }
+    g_rand_free(rand);
+    for (guint64 i = 1; i <= 150000; i++) {
+        guint64 f = i * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
+        assert_int_equal(defis_df_get(df, f),
+                         GPOINTER_TO_UINT(g_hash_table_lookup(expected, fingerprint_key(f))));
+    }
+    assert_true(defis_df_flush(df, NULL));
+    defis_df_free(df);
+    defis_store_rollback(store);
+}
+
 static void test_bands_find_put_flush(void **state)
 {
     gint64 found[4];
@@ -233,6 +274,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_df_counts_persist, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_df_counts_match_a_map, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bands_find_put_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bands_filter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reindex, setup, teardown),
