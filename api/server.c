@@ -683,12 +683,14 @@ gboolean api_server_run(const ApiConfig *config, const char *db_path, GError **e
      * connection timeout), then stop the threads and close the stores. */
     g_atomic_int_set(&server.stopping, 1);
     MHD_socket listener = MHD_quiesce_daemon(daemon);
-    if (listener != MHD_INVALID_SOCKET)
-        close(listener);
     gint64 deadline = g_get_monotonic_time() + (gint64)config->connection_timeout * G_USEC_PER_SEC;
     while (g_atomic_int_get(&server.in_flight) > 0 && g_get_monotonic_time() < deadline)
         g_usleep(5000);
     MHD_stop_daemon(daemon);
+    /* Closed only now: the polling thread removes it from its epoll set after
+     * the quiesce, and aborts the process if it was closed under it. */
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener);
     api_context_free(server.context);
     fprintf(stderr, "{\"event\":\"stop\",\"signal\":\"%s\"}\n",
             signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
