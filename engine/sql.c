@@ -301,6 +301,13 @@ static const char *const migrations[] = {
      * members changed rescores them; engine/score.c). */
     "DROP INDEX mention_place;"
     "CREATE INDEX mention_place ON mention(place_id, challenge_id);",
+
+    /* 8: the wordings and themes of a challenge from the index that scores it,
+     * so that rescoring a challenge of a hundred thousand mentions reads its
+     * index entries, not its rows (engine/score.c). */
+    "DROP INDEX mention_support;"
+    "CREATE INDEX mention_support ON mention(challenge_id, place_id, importance, votes,"
+    " norm_hash, theme);",
 };
 
 static const char *const scripts[DEFIS_SCRIPT_COUNT] = {
@@ -310,7 +317,8 @@ static const char *const scripts[DEFIS_SCRIPT_COUNT] = {
     [DEFIS_SCRIPT_MENTION_INDEXES_CREATE] =
         "CREATE INDEX mention_place ON mention(place_id, challenge_id);"
         "CREATE INDEX mention_norm_hash ON mention(norm_hash);"
-        "CREATE INDEX mention_support ON mention(challenge_id, place_id, importance, votes);",
+        "CREATE INDEX mention_support ON mention(challenge_id, place_id, importance, votes,"
+        " norm_hash, theme);",
 };
 
 const char *defis_sql_script(DefisScript id)
@@ -597,22 +605,29 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
     [DEFIS_SQL_SCORE_NETWORK_INSERT] =
         "INSERT INTO challenge_network_score (challenge_id, network_id, k, places, anonymous,"
         " people, n, lower, total) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    /* Each distinct theme label of a challenge, in the order it first came:
+     * from mention_support alone, not the mention rows. */
     [DEFIS_SQL_SCORE_THEMES_IDS] =
-        "SELECT challenge_id, theme FROM mention"
+        "SELECT challenge_id, theme, min(id) AS first FROM mention"
         " WHERE challenge_id IN (SELECT value FROM json_each(?1)) AND theme IS NOT NULL"
-        " ORDER BY challenge_id, id",
+        " GROUP BY challenge_id, theme ORDER BY challenge_id, first",
     [DEFIS_SQL_SCORE_THEMES_ALL] =
-        "SELECT challenge_id, theme FROM mention WHERE theme IS NOT NULL ORDER BY challenge_id, id",
+        "SELECT challenge_id, theme, min(id) AS first FROM mention WHERE theme IS NOT NULL"
+        " GROUP BY challenge_id, theme ORDER BY challenge_id, first",
     [DEFIS_SQL_SCORE_THEME_INSERT] =
         "INSERT OR IGNORE INTO challenge_theme (challenge_id, theme, label, total)"
         " SELECT ?1, ?2, ?3, score FROM challenge_score WHERE challenge_id = ?1",
+    /* The text of the first mention of each wording of a challenge, by folded
+     * text: the wordings from mention_support, one mention row read per wording. */
     [DEFIS_SQL_SCORE_TEXTS_IDS] =
-        "SELECT challenge_id, min(text) FROM mention"
-        " WHERE challenge_id IN (SELECT value FROM json_each(?1))"
-        " GROUP BY challenge_id, norm ORDER BY challenge_id, norm",
+        "SELECT challenge_id, text FROM mention WHERE id IN"
+        " (SELECT min(id) FROM mention WHERE challenge_id IN (SELECT value FROM json_each(?1))"
+        "  GROUP BY challenge_id, norm_hash)"
+        " ORDER BY challenge_id, norm",
     [DEFIS_SQL_SCORE_TEXTS_ALL] =
-        "SELECT challenge_id, min(text) FROM mention"
-        " GROUP BY challenge_id, norm ORDER BY challenge_id, norm",
+        "SELECT challenge_id, text FROM mention WHERE id IN"
+        " (SELECT min(id) FROM mention GROUP BY challenge_id, norm_hash)"
+        " ORDER BY challenge_id, norm",
     [DEFIS_SQL_SCORE_SEARCH_INSERT] = "INSERT INTO challenge_search (rowid, doc) VALUES (?1, ?2)",
     [DEFIS_SQL_SCORE_AFFECTED] =
         "SELECT cn.challenge_id, cn.network_id, cn.places + cn.anonymous, cs.places,"
