@@ -38,7 +38,7 @@ static void reps_free(gpointer data)
     g_free(reps);
 }
 
-/* Bounds the cache of representatives: past it, the cache starts over. */
+/* Bounds the cache of representatives (challenges). */
 #define REPS_CACHE_MAX 4096
 
 /* Feature hashes may be 0; the maps reserve 0. */
@@ -184,12 +184,27 @@ void defis__dedup_put_id(GHashTable *table, gint64 key, gint64 value)
     g_hash_table_insert(table, g_memdup2(&key, sizeof key), v);
 }
 
-/* Empties the cache of representatives. Its thousands of feature arrays of
- * every size leave the heap fragmented: hand the freed pages back, or a long
- * import keeps the high-water mark of every cache generation. */
-static void forget_reps(DefisDedup *dedup)
+/* Makes room in the full cache of representatives, second-chance style: the
+ * challenges not asked for since the last time go, the others lose their mark,
+ * and more go (unmarked first) until the cache is half full. Popular
+ * challenges, which most mentions are compared with, so stay. The freed
+ * feature arrays of every size leave the heap fragmented: hand the pages back,
+ * or a long import keeps every high-water mark. */
+static void make_room(DefisDedup *dedup)
 {
-    g_hash_table_remove_all(dedup->reps);
+    GHashTableIter iter;
+    gpointer value;
+    for (int pass = 0; pass < 2; pass++) {
+        g_hash_table_iter_init(&iter, dedup->reps);
+        while (g_hash_table_size(dedup->reps) > REPS_CACHE_MAX / 2 &&
+               g_hash_table_iter_next(&iter, NULL, &value)) {
+            DefisDedupReps *reps = value;
+            if (!reps->used || pass == 1)
+                g_hash_table_iter_remove(&iter);
+            else
+                reps->used = FALSE;
+        }
+    }
 #ifdef __GLIBC__
     malloc_trim(0);
 #endif
@@ -199,10 +214,12 @@ static void forget_reps(DefisDedup *dedup)
 DefisDedupReps *defis__dedup_reps_of(DefisDedup *dedup, gint64 challenge, GError **error)
 {
     DefisDedupReps *reps = g_hash_table_lookup(dedup->reps, &challenge);
-    if (reps)
+    if (reps) {
+        reps->used = TRUE;
         return reps;
+    }
     if (g_hash_table_size(dedup->reps) >= REPS_CACHE_MAX)
-        forget_reps(dedup);
+        make_room(dedup);
     reps = g_new0(DefisDedupReps, 1);
     reps->features = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
     DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_REPS_OF);
@@ -552,8 +569,9 @@ gboolean defis_dedup_placed(DefisDedup *dedup, gint64 mention_id, DefisPlacement
     if (placement->created) {
         /* A new challenge: cache its (single) representative right away. */
         if (g_hash_table_size(dedup->reps) >= REPS_CACHE_MAX)
-            forget_reps(dedup);
+            make_room(dedup);
         DefisDedupReps *reps = g_new0(DefisDedupReps, 1);
+        reps->used = TRUE; /* its variants often follow */
         reps->features = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
         g_hash_table_insert(dedup->reps, g_memdup2(&placement->challenge_id, sizeof(gint64)), reps);
     }

@@ -13,6 +13,7 @@
 /* Representatives of one challenge, as read from the index. */
 typedef struct {
     GPtrArray *features; /* of DefisFeatures */
+    gboolean used;       /* asked for since the cache last made room */
 } DefisDedupReps;
 
 struct DefisDedup {
