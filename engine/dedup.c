@@ -417,6 +417,7 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
     }
 
     /* 2. Candidates through the LSH index, 3. verified against each as a whole. */
+    placement->worded = TRUE;
     DefisFeatures *features = defis_text_features(dedup->text, text, -1);
     Candidate best = {0, -1};
     if (features->n > 0 && !defis__dedup_count_document(dedup, features, error)) {

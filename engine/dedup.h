@@ -55,6 +55,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DefisDedup, defis_dedup_free)
 typedef struct {
     gint64 challenge_id;
     gboolean created;   /* a new challenge, titled with the mention's text */
+    gboolean worded;    /* not an exact twin: a wording the challenge did not have */
     gboolean represent; /* the mention becomes one of its representatives */
     gpointer features;  /* owned by the placement until defis_dedup_placed */
 } DefisPlacement;

@@ -34,6 +34,7 @@ struct DefisIngest {
     char *now;
     GHashTable *places; /* name -> Place, this survey's places */
     DefisIdMap touched; /* challenge ids this survey added mentions to (values unused) */
+    DefisIdMap worded;  /* those it gave a new wording (values unused) */
     DefisDedup *dedup;  /* places each mention in its challenge */
     gboolean bulk;      /* the mention indexes are dropped until the commit */
     DefisIngestReport report;
@@ -43,6 +44,7 @@ static void ingest_free(DefisIngest *ingest)
 {
     g_hash_table_destroy(ingest->places);
     defis_idmap_clear(&ingest->touched);
+    defis_idmap_clear(&ingest->worded);
     defis_dedup_free(ingest->dedup);
     g_free(ingest->network);
     g_free(ingest->actor);
@@ -95,6 +97,7 @@ DefisIngest *defis_ingest_begin(DefisStore *store, const DefisSurveyMeta *meta, 
     ingest->now = defis_now();
     ingest->places = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     defis_idmap_init(&ingest->touched);
+    defis_idmap_init(&ingest->worded);
     ingest->dedup = defis_dedup_new(store, meta->dedup, error);
     if (!ingest->dedup) {
         defis_ingest_abort(ingest);
@@ -182,6 +185,8 @@ static gboolean maybe_bulk(DefisIngest *ingest, GError **error)
     ingest->bulk = TRUE;
     defis_idmap_clear(&ingest->touched);
     defis_idmap_init(&ingest->touched);
+    defis_idmap_clear(&ingest->worded);
+    defis_idmap_init(&ingest->worded);
     return defis_dedup_load_twins(ingest->dedup, error) &&
            defis_store_script(ingest->store, DEFIS_SCRIPT_MENTION_INDEXES_DROP, error);
 }
@@ -209,7 +214,8 @@ gboolean defis_ingest_add(DefisIngest *ingest, const DefisMentionIn *m, GError *
     else
         ingest->report.challenges_joined++;
     if (!ingest->bulk) /* bulk scores them all */
-        defis_idmap_put(&ingest->touched, (guint64)challenge, 1);
+        defis_idmap_put(placement.worded ? &ingest->worded : &ingest->touched, (guint64)challenge,
+                        1);
 
     DefisStmt *stmt = defis_store_stmt(ingest->store, DEFIS_SQL_MENTION_INSERT);
     defis_stmt_bind_int(stmt, 1, ingest->report.survey_id);
@@ -237,6 +243,19 @@ gboolean defis_ingest_add(DefisIngest *ingest, const DefisMentionIn *m, GError *
     return ingest->report.mentions != BULK_AFTER || maybe_bulk(ingest, error);
 }
 
+/* The keys of MAP, as gint64. */
+static GArray *idmap_keys(const DefisIdMap *map)
+{
+    GArray *keys = g_array_sized_new(FALSE, FALSE, sizeof(gint64), map->size);
+    guint64 key;
+    gint64 unused;
+    for (gsize i = 0; defis_idmap_next(map, &i, &key, &unused);) {
+        gint64 id = (gint64)key;
+        g_array_append_val(keys, id);
+    }
+    return keys;
+}
+
 gboolean defis_ingest_commit(DefisIngest *ingest, gint64 rows, gint64 skipped,
                              DefisIngestReport *report, GError **error)
 {
@@ -250,13 +269,8 @@ gboolean defis_ingest_commit(DefisIngest *ingest, gint64 rows, gint64 skipped,
     defis_stmt_bind_int(stmt, 4, skipped);
     /* Scores of the challenges this survey touched (of all, in bulk), in the same
      * transaction. */
-    g_autoptr(GArray) ids = g_array_sized_new(FALSE, FALSE, sizeof(gint64), ingest->touched.size);
-    guint64 key;
-    gint64 unused;
-    for (gsize i = 0; !ingest->bulk && defis_idmap_next(&ingest->touched, &i, &key, &unused);) {
-        gint64 id = (gint64)key;
-        g_array_append_val(ids, id);
-    }
+    g_autoptr(GArray) ids = idmap_keys(&ingest->touched);
+    g_autoptr(GArray) worded = idmap_keys(&ingest->worded);
     json_t *payload = json_pack(
         "{s:I, s:s, s:I, s:I, s:I, s:I, s:I}", "survey", (json_int_t)r->survey_id, "network",
         ingest->network, "rows", (json_int_t)rows, "mentions", (json_int_t)r->mentions, "skipped",
@@ -265,13 +279,14 @@ gboolean defis_ingest_commit(DefisIngest *ingest, gint64 rows, gint64 skipped,
     gboolean ok = defis_stmt_exec(stmt, error) && defis_dedup_flush(ingest->dedup, error);
     /* Placing is done: its index and caches go before the sorting and scoring. */
     g_clear_pointer(&ingest->dedup, defis_dedup_free);
-    ok =
-        ok &&
-        (!ingest->bulk || defis_store_script(store, DEFIS_SCRIPT_MENTION_INDEXES_CREATE, error)) &&
-        (ingest->bulk ? defis_score_refresh_all(store, error) >= 0
-                      : defis_score_refresh(store, (gint64 *)(void *)ids->data, ids->len, error)) &&
-        defis_journal_add(store, ingest->actor, "import", payload, error) &&
-        defis_store_commit(store, error);
+    ok = ok &&
+         (!ingest->bulk || defis_store_script(store, DEFIS_SCRIPT_MENTION_INDEXES_CREATE, error)) &&
+         (ingest->bulk ? defis_score_refresh_all(store, error) >= 0
+                       : defis_score_refresh_survey(
+                             store, r->survey_id, (gint64 *)(void *)ids->data, ids->len,
+                             (gint64 *)(void *)worded->data, worded->len, error)) &&
+         defis_journal_add(store, ingest->actor, "import", payload, error) &&
+         defis_store_commit(store, error);
     json_decref(payload);
     if (ok && report)
         *report = *r;

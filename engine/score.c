@@ -622,37 +622,87 @@ static gboolean recompute_in_slices(DefisScoreContext *ctx, GHashTable *ids, gbo
     return TRUE;
 }
 
-gboolean defis_score_refresh(DefisStore *store, const gint64 *ids, gsize n, GError **error)
+/* Moves into TO the ids of FROM that TO lacks, and frees the others. */
+static void move_ids(GHashTable *from, GHashTable *to)
 {
-    g_return_val_if_fail(store != NULL && (ids != NULL || n == 0), FALSE);
-    g_return_val_if_fail(defis_store_in_transaction(store), FALSE);
+    GHashTableIter iter;
+    gpointer key;
+    g_hash_table_iter_init(&iter, from);
+    while (g_hash_table_iter_next(&iter, &key, NULL)) {
+        if (g_hash_table_contains(to, key))
+            continue;
+        g_hash_table_iter_steal(&iter);
+        g_hash_table_add(to, key);
+    }
+    g_hash_table_remove_all(from);
+}
+
+/* Fills SET with the N IDS it lacks and that AVOID (may be NULL) lacks. */
+static void add_ids(GHashTable *set, const gint64 *ids, gsize n, GHashTable *avoid)
+{
+    for (gsize i = 0; i < n; i++)
+        if (!g_hash_table_contains(set, &ids[i]) &&
+            !(avoid && g_hash_table_contains(avoid, &ids[i])))
+            g_hash_table_add(set, g_memdup2(&ids[i], sizeof ids[i]));
+}
+
+/* The refresh of defis_score_refresh and defis_score_refresh_survey: CONTENT
+ * challenges are recomputed whole; SCORED ones (SURVEY added mentions to them,
+ * but no new wording) have their scores recomputed and SURVEY's themes added;
+ * the challenges of places whose members changed have their scores recomputed. */
+static gboolean refresh(DefisStore *store, GHashTable *content, GHashTable *scored, gint64 survey,
+                        GError **error)
+{
     g_autoptr(DefisScoreContext) ctx = defis_score_context_new(store, NULL, error);
     if (!ctx)
         return FALSE;
     g_autoptr(GArray) changed = g_array_new(FALSE, FALSE, sizeof(gint64));
-    g_autoptr(GHashTable) set = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     g_autoptr(GHashTable) weighed =
         g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-    for (gsize i = 0; i < n; i++)
-        g_hash_table_add(set, g_memdup2(&ids[i], sizeof ids[i]));
     if (!save_respondents(ctx, changed, error) || !save_members(store, weighed, error))
         return FALSE;
-    /* The challenges whose places only changed weight: their scores alone. */
-    GHashTableIter iter;
-    gpointer key;
-    g_hash_table_iter_init(&iter, weighed);
-    while (g_hash_table_iter_next(&iter, &key, NULL))
-        if (g_hash_table_contains(set, key))
-            g_hash_table_iter_remove(&iter);
-    if (!recompute_in_slices(ctx, set, TRUE, error) ||
-        !recompute_in_slices(ctx, weighed, FALSE, error))
+    move_ids(weighed, scored);
+    if (!recompute_in_slices(ctx, content, TRUE, error) ||
+        !recompute_in_slices(ctx, scored, FALSE, error))
         return FALSE;
-    g_hash_table_iter_init(&iter, weighed);
-    while (g_hash_table_iter_next(&iter, &key, NULL)) {
-        g_hash_table_iter_steal(&iter);
-        g_hash_table_add(set, key);
+    if (survey) {
+        /* New theme labels of the survey: an import only adds mentions, later
+         * than every stored one, so the labels stored stay the first. */
+        DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_SCORE_THEMES_SURVEY);
+        defis_stmt_bind_int(stmt, 1, survey);
+        if (!index_themes(store, stmt, error))
+            return FALSE;
     }
-    return changed->len == 0 || propagate_respondents(ctx, changed, set, error);
+    move_ids(scored, content);
+    return changed->len == 0 || propagate_respondents(ctx, changed, content, error);
+}
+
+static GHashTable *id_set(void)
+{
+    return g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+gboolean defis_score_refresh(DefisStore *store, const gint64 *ids, gsize n, GError **error)
+{
+    g_return_val_if_fail(store != NULL && (ids != NULL || n == 0), FALSE);
+    g_return_val_if_fail(defis_store_in_transaction(store), FALSE);
+    g_autoptr(GHashTable) content = id_set();
+    g_autoptr(GHashTable) scored = id_set();
+    add_ids(content, ids, n, NULL);
+    return refresh(store, content, scored, 0, error);
+}
+
+gboolean defis_score_refresh_survey(DefisStore *store, gint64 survey, const gint64 *ids, gsize n,
+                                    const gint64 *worded, gsize n_worded, GError **error)
+{
+    g_return_val_if_fail(store != NULL && survey > 0, FALSE);
+    g_return_val_if_fail((ids != NULL || n == 0) && (worded != NULL || n_worded == 0), FALSE);
+    g_return_val_if_fail(defis_store_in_transaction(store), FALSE);
+    g_autoptr(GHashTable) content = id_set();
+    g_autoptr(GHashTable) scored = id_set();
+    add_ids(content, worded, n_worded, NULL);
+    add_ids(scored, ids, n, content);
+    return refresh(store, content, scored, survey, error);
 }
 
 gint64 defis_score_refresh_all(DefisStore *store, GError **error)

@@ -51,6 +51,14 @@ double defis_score_importance_factor(gint64 importance_sum, gint64 importance_co
  * challenges named, not over the store. */
 gboolean defis_score_refresh(DefisStore *store, const gint64 *ids, gsize n, GError **error);
 
+/* The same after survey SURVEY was imported: IDS, the challenges it added
+ * mentions to; WORDED, those of them it gave a wording they did not have (an
+ * import only adds mentions, so only these have new search texts; the others'
+ * new theme labels come from SURVEY's mentions). Gives what
+ * defis_score_refresh on IDS gives, reading less. */
+gboolean defis_score_refresh_survey(DefisStore *store, gint64 survey, const gint64 *ids, gsize n,
+                                    const gint64 *worded, gsize n_worded, GError **error);
+
 /* Recomputes every stored score from scratch, within the caller's open write
  * transaction: full scans of the mentions instead of lookups by challenge, for
  * when most challenges changed (a bulk import). Returns the number of

@@ -614,6 +614,10 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
     [DEFIS_SQL_SCORE_THEMES_ALL] =
         "SELECT challenge_id, theme, min(id) AS first FROM mention WHERE theme IS NOT NULL"
         " GROUP BY challenge_id, theme ORDER BY challenge_id, first",
+    [DEFIS_SQL_SCORE_THEMES_SURVEY] =
+        "SELECT challenge_id, theme, min(id) AS first FROM mention"
+        " WHERE survey_id = ?1 AND theme IS NOT NULL"
+        " GROUP BY challenge_id, theme ORDER BY challenge_id, first",
     [DEFIS_SQL_SCORE_THEME_INSERT] =
         "INSERT OR IGNORE INTO challenge_theme (challenge_id, theme, label, total)"
         " SELECT ?1, ?2, ?3, score FROM challenge_score WHERE challenge_id = ?1",

@@ -126,6 +126,7 @@ typedef enum {
                                           ?6 people, ?7 n, ?8 lower, ?9 total */
     DEFIS_SQL_SCORE_THEMES_IDS,        /* ?1 JSON ids -> challenge, theme (by challenge, mention) */
     DEFIS_SQL_SCORE_THEMES_ALL,
+    DEFIS_SQL_SCORE_THEMES_SURVEY, /* ?1 survey -> challenge_id, theme, first id */
     DEFIS_SQL_SCORE_THEME_INSERT,      /* ?1 challenge, ?2 folded theme, ?3 label */
     DEFIS_SQL_SCORE_TEXTS_IDS,         /* ?1 JSON ids -> challenge, text (one per norm) */
     DEFIS_SQL_SCORE_TEXTS_ALL,
