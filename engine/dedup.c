@@ -39,7 +39,7 @@ static void reps_free(gpointer data)
 }
 
 /* Bounds the cache of representatives (challenges). */
-#define REPS_CACHE_MAX 4096
+#define REPS_CACHE_MAX 3072
 
 /* Feature hashes may be 0; the maps reserve 0. */
 guint64 defis__dedup_map_key(guint64 feature)

@@ -284,15 +284,15 @@ gboolean defis_df_clear(DefisDf *df, GError **error)
 
 #define BUCKETS 65536
 /* Entries waiting in memory (12 bytes each) before they are merged into rows. */
-#define BANDS_PENDING_MAX (1 << 19)
+#define BANDS_PENDING_MAX (3 << 17)
 
 /* The filter: blocks of 512 bits, one block per key, FILTER_PROBES bits set in
- * it; FILTER_BITS bits a key at capacity, for some 3 % false positives. Past
+ * it; FILTER_BITS bits a key at capacity, for some 8 % false positives. Past
  * its capacity it is made again for FILTER_GROWTH times the keys. */
 #define FILTER_BLOCK_WORDS 8
 #define FILTER_PROBES 6
-#define FILTER_BITS 8
-#define FILTER_GROWTH 1.5
+#define FILTER_BITS 6
+#define FILTER_GROWTH 1.25
 #define FILTER_MIN_CAPACITY (1 << 20)
 /* Keys remembered as held by too many representatives, at most. */
 #define HOT_MAX (1 << 16)

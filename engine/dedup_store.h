@@ -16,7 +16,7 @@
  *   band keys    dedup_bucket: 65,536 rows, by the top 16 bits of the key, each
  *                an array of (next 32 bits of the key, representative,
  *                challenge) sorted. A lookup reads one row, but first asks a
- *                blocked Bloom filter (dedup_filter, 8 to 12 bits a key, read
+ *                blocked Bloom filter (dedup_filter, 6 to 7.5 bits a key, read
  *                on first use) that answers "absent" without reading for almost
  *                every key that no representative has (half of the lookups
  *                of the benchmark survey).
