@@ -71,20 +71,23 @@ static gboolean corrupt(GError **error, const char *table, gint64 id)
 /* ---- Document frequencies ------------------------------------------------- */
 
 #define DF_CHUNKS 256
-/* Counts of the transaction kept apart before being merged into the arrays. */
-#define DF_PENDING_MAX (1 << 14)
+/* The table is grown past this share of slots in use. */
+#define DF_LOAD 0.8
 
 typedef struct {
     guint32 fp;
-    guint32 df;
+    guint32 df; /* 0: an empty slot */
 } DfEntry;
 
+/* In memory, an open-addressing table (linear probing) of every fingerprint:
+ * one cache miss a lookup, which the weighing of every representative read
+ * for a verification does some 170 times. Stored as sorted arrays by chunk. */
 struct DefisDf {
     DefisStore *store;
     gboolean loaded;
-    GArray *chunks[DF_CHUNKS]; /* of DfEntry, sorted by fp */
+    DfEntry *slots;
+    gsize capacity, size;
     gboolean dirty[DF_CHUNKS];
-    DefisIdMap pending; /* fp + 1 -> texts counted since the last merge */
     GError *error;
 };
 
@@ -97,9 +100,6 @@ DefisDf *defis_df_new(DefisStore *store)
 {
     DefisDf *df = g_new0(DefisDf, 1);
     df->store = store;
-    for (int i = 0; i < DF_CHUNKS; i++)
-        df->chunks[i] = g_array_new(FALSE, FALSE, sizeof(DfEntry));
-    defis_idmap_init(&df->pending);
     return df;
 }
 
@@ -107,11 +107,45 @@ void defis_df_free(DefisDf *df)
 {
     if (!df)
         return;
-    for (int i = 0; i < DF_CHUNKS; i++)
-        g_array_unref(df->chunks[i]);
-    defis_idmap_clear(&df->pending);
+    g_free(df->slots);
     g_clear_error(&df->error);
     g_free(df);
+}
+
+/* The slot of FP: where it is, or the empty one where it would go.
+ * Fingerprints are uniform: their high bits place them. */
+static DfEntry *df_slot(const DefisDf *df, guint32 fp)
+{
+    gsize i = (gsize)(((guint64)fp * df->capacity) >> 32);
+    while (df->slots[i].df && df->slots[i].fp != fp)
+        i = i + 1 == df->capacity ? 0 : i + 1;
+    return &df->slots[i];
+}
+
+/* A table of CAPACITY slots (at least a little more than SIZE / DF_LOAD)
+ * holding the entries of the current one. */
+static void df_resize(DefisDf *df, gsize capacity)
+{
+    DfEntry *old = df->slots;
+    gsize old_capacity = df->capacity;
+    df->capacity = MAX(capacity, 1024);
+    df->slots = g_new0(DfEntry, df->capacity);
+    for (gsize i = 0; i < old_capacity; i++)
+        if (old[i].df)
+            *df_slot(df, old[i].fp) = old[i];
+    g_free(old);
+}
+
+static void df_count(DefisDf *df, guint32 fp, guint32 count)
+{
+    if ((double)(df->size + 1) > DF_LOAD * (double)df->capacity)
+        df_resize(df, df->capacity + df->capacity / 2);
+    DfEntry *e = df_slot(df, fp);
+    if (!e->df) {
+        e->fp = fp;
+        df->size++;
+    }
+    e->df += count;
 }
 
 static gboolean df_load(DefisDf *df, GError **error)
@@ -120,6 +154,14 @@ static gboolean df_load(DefisDf *df, GError **error)
         return TRUE;
     DefisStmt *stmt = defis_store_stmt(df->store, DEFIS_SQL_DEDUP_DF_ALL);
     gboolean row = FALSE, ok;
+    gsize total = 0;
+    /* Sized first, so that loading grows nothing. */
+    DefisStmt *count = defis_store_stmt(df->store, DEFIS_SQL_DEDUP_DF_SIZE);
+    if (!(ok = defis_stmt_step(count, &row, error)))
+        return FALSE;
+    total = row ? (gsize)defis_stmt_int(count, 0) / sizeof(DfEntry) : 0;
+    defis_stmt_reset(count);
+    df_resize(df, (gsize)((double)total / DF_LOAD * 1.25) + 1);
     while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
         gint64 id = defis_stmt_int(stmt, 0);
         gsize size = 0;
@@ -128,45 +170,33 @@ static gboolean df_load(DefisDf *df, GError **error)
             ok = corrupt(error, "dedup_df_chunk", id);
             break;
         }
-        GArray *chunk = df->chunks[id];
-        g_array_set_size(chunk, size / sizeof(DfEntry));
-        for (guint i = 0; i < chunk->len; i++)
-            g_array_index(chunk, DfEntry, i) =
-                (DfEntry){word_at(bytes, 2 * (gsize)i), word_at(bytes, 2 * (gsize)i + 1)};
+        for (gsize i = 0; i < size / sizeof(DfEntry); i++)
+            df_count(df, word_at(bytes, 2 * i), word_at(bytes, 2 * i + 1));
     }
     defis_stmt_reset(stmt);
     df->loaded = ok;
     return ok;
 }
 
-/* The stored count of FP (merged counts included), 0 when absent. */
-static guint32 df_stored(const DefisDf *df, guint32 fp)
+guint32 defis_df_get(DefisDf *df, guint64 feature)
 {
-    const GArray *chunk = df->chunks[fp >> 24];
-    const DfEntry *e = (const DfEntry *)(const void *)chunk->data;
-    gsize lo = 0, hi = chunk->len;
-    /* Fingerprints are uniform: start from where FP should be, then widen. */
-    if (hi > 16) {
-        gsize guess = (gsize)(((guint64)(fp & 0xffffff) * chunk->len) >> 24), step = 8;
-        lo = guess > step ? guess - step : 0;
-        hi = MIN(guess + step, chunk->len);
-        while (lo > 0 && e[lo].fp > fp) {
-            step *= 2;
-            lo = lo > step ? lo - step : 0;
-        }
-        while (hi < chunk->len && e[hi - 1].fp < fp) {
-            step *= 2;
-            hi = MIN(hi + step, chunk->len);
-        }
-    }
-    while (lo < hi) {
-        gsize mid = (lo + hi) / 2;
-        if (e[mid].fp < fp)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < chunk->len && e[lo].fp == fp ? e[lo].df : 0;
+    if (!df->loaded && !df_load(df, df->error ? NULL : &df->error))
+        return 0;
+    return df_slot(df, fingerprint(feature))->df;
+}
+
+void defis_df_add(DefisDf *df, guint64 feature)
+{
+    if (!df->loaded && !df_load(df, df->error ? NULL : &df->error))
+        return;
+    guint32 fp = fingerprint(feature);
+    df_count(df, fp, 1);
+    df->dirty[fp >> 24] = TRUE;
+}
+
+GError *defis_df_error(DefisDf *df)
+{
+    return g_steal_pointer(&df->error);
 }
 
 static int compare_df(const void *a, const void *b)
@@ -175,107 +205,46 @@ static int compare_df(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Merges the pending counts into the sorted arrays. */
-static gboolean df_merge(DefisDf *df, GError **error)
-{
-    if (df->pending.size == 0)
-        return TRUE;
-    if (!df_load(df, error))
-        return FALSE;
-    g_autoptr(GArray) add = g_array_sized_new(FALSE, FALSE, sizeof(DfEntry), df->pending.size);
-    guint64 key;
-    gint64 count;
-    for (gsize i = 0; defis_idmap_next(&df->pending, &i, &key, &count);) {
-        DfEntry e = {(guint32)(key - 1), (guint32)count};
-        g_array_append_val(add, e);
-    }
-    defis_idmap_clear(&df->pending);
-    defis_idmap_init(&df->pending);
-    qsort(add->data, add->len, sizeof(DfEntry), compare_df);
-    const DfEntry *a = (const DfEntry *)(const void *)add->data;
-    for (guint start = 0; start < add->len;) {
-        guint c = a[start].fp >> 24, end = start;
-        while (end < add->len && a[end].fp >> 24 == c)
-            end++;
-        GArray *old = df->chunks[c];
-        GArray *merged = g_array_sized_new(FALSE, FALSE, sizeof(DfEntry), old->len + end - start);
-        const DfEntry *o = (const DfEntry *)(const void *)old->data;
-        guint i = 0, j = start;
-        while (i < old->len || j < end) {
-            DfEntry e;
-            if (j == end || (i < old->len && o[i].fp < a[j].fp)) {
-                e = o[i++];
-            } else if (i == old->len || a[j].fp < o[i].fp) {
-                e = a[j++];
-            } else {
-                e = (DfEntry){o[i].fp, o[i].df + a[j].df};
-                i++;
-                j++;
-            }
-            g_array_append_val(merged, e);
-        }
-        g_array_unref(old);
-        df->chunks[c] = merged;
-        df->dirty[c] = TRUE;
-        start = end;
-    }
-    return TRUE;
-}
-
-guint32 defis_df_get(DefisDf *df, guint64 feature)
-{
-    if (!df->loaded && !df_load(df, df->error ? NULL : &df->error))
-        return 0;
-    guint32 fp = fingerprint(feature);
-    gint64 counted = 0;
-    defis_idmap_get(&df->pending, (guint64)fp + 1, &counted);
-    return df_stored(df, fp) + (guint32)counted;
-}
-
-void defis_df_add(DefisDf *df, guint64 feature)
-{
-    defis_idmap_add(&df->pending, (guint64)fingerprint(feature) + 1, 1);
-    if (df->pending.size >= DF_PENDING_MAX)
-        df_merge(df, df->error ? NULL : &df->error);
-}
-
-GError *defis_df_error(DefisDf *df)
-{
-    return g_steal_pointer(&df->error);
-}
-
 gboolean defis_df_flush(DefisDf *df, GError **error)
 {
     if (df->error) {
         g_propagate_error(error, g_steal_pointer(&df->error));
         return FALSE;
     }
-    if (!df_merge(df, error))
-        return FALSE;
-    for (int c = 0; c < DF_CHUNKS; c++) {
-        if (!df->dirty[c])
+    GArray *chunks[DF_CHUNKS] = {NULL};
+    for (gsize i = 0; i < df->capacity; i++) {
+        const DfEntry *e = &df->slots[i];
+        guint c = e->fp >> 24;
+        if (!e->df || !df->dirty[c])
             continue;
-        GArray *chunk = df->chunks[c];
-        g_autofree guint32 *words = g_memdup2(chunk->data, chunk->len * sizeof(DfEntry));
-        words_to_le(words, 2 * (gsize)chunk->len);
-        if (!put_row(df->store, DEFIS_SQL_DEDUP_DF_PUT, c, words, chunk->len * sizeof(DfEntry),
-                     error))
-            return FALSE;
-        df->dirty[c] = FALSE;
+        if (!chunks[c])
+            chunks[c] = g_array_new(FALSE, FALSE, sizeof(DfEntry));
+        g_array_append_val(chunks[c], *e);
     }
-    return TRUE;
+    gboolean ok = TRUE;
+    for (int c = 0; c < DF_CHUNKS; c++) {
+        if (!chunks[c])
+            continue;
+        if (ok) {
+            qsort(chunks[c]->data, chunks[c]->len, sizeof(DfEntry), compare_df);
+            words_to_le((guint32 *)(void *)chunks[c]->data, 2 * (gsize)chunks[c]->len);
+            ok = put_row(df->store, DEFIS_SQL_DEDUP_DF_PUT, c, chunks[c]->data,
+                         chunks[c]->len * sizeof(DfEntry), error);
+            df->dirty[c] = !ok;
+        }
+        g_array_unref(chunks[c]);
+    }
+    return ok;
 }
 
 gboolean defis_df_clear(DefisDf *df, GError **error)
 {
     if (!defis_stmt_exec(defis_store_stmt(df->store, DEFIS_SQL_DEDUP_DF_CLEAR), error))
         return FALSE;
-    for (int c = 0; c < DF_CHUNKS; c++) {
-        g_array_set_size(df->chunks[c], 0);
-        df->dirty[c] = FALSE;
-    }
-    defis_idmap_clear(&df->pending);
-    defis_idmap_init(&df->pending);
+    g_clear_pointer(&df->slots, g_free);
+    df->capacity = df->size = 0;
+    df_resize(df, 0);
+    memset(df->dirty, 0, sizeof df->dirty);
     df->loaded = TRUE;
     return TRUE;
 }

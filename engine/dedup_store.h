@@ -10,9 +10,10 @@
  *
  *   frequencies  dedup_df_chunk: 256 rows, by the top byte of a feature's 32-bit
  *                fingerprint, each an array of (fingerprint, df) sorted by
- *                fingerprint. Read whole on first use (8 bytes a feature);
- *                the counts of the transaction are merged in memory and the
- *                rows they changed written back by defis_df_flush.
+ *                fingerprint. Read whole on first use into an open-addressing
+ *                table (about 10 bytes a feature, one cache miss a lookup),
+ *                counted on in memory; defis_df_flush writes back the rows
+ *                whose counts changed.
  *   band keys    dedup_bucket: 65,536 rows, by the top 16 bits of the key, each
  *                an array of (next 32 bits of the key, representative,
  *                challenge) sorted. A lookup reads one row, but first asks a

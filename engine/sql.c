@@ -480,6 +480,7 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
         "INSERT INTO dedup_meta (key, value) VALUES (?1, ?2)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     [DEFIS_SQL_DEDUP_DF_ALL] = "SELECT id, entries FROM dedup_df_chunk",
+    [DEFIS_SQL_DEDUP_DF_SIZE] = "SELECT sum(length(entries)) FROM dedup_df_chunk",
     [DEFIS_SQL_DEDUP_DF_PUT] = "INSERT OR REPLACE INTO dedup_df_chunk (id, entries) VALUES (?1, ?2)",
     [DEFIS_SQL_DEDUP_DF_CLEAR] = "DELETE FROM dedup_df_chunk",
     [DEFIS_SQL_DEDUP_BUCKET_GET] = "SELECT entries FROM dedup_bucket WHERE id = ?1",

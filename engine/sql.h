@@ -75,6 +75,7 @@ typedef enum {
     DEFIS_SQL_DEDUP_META_GET,        /* ?1 key -> value */
     DEFIS_SQL_DEDUP_META_SET,        /* ?1 key, ?2 value */
     DEFIS_SQL_DEDUP_DF_ALL,          /* -> id, entries */
+    DEFIS_SQL_DEDUP_DF_SIZE,         /* -> bytes of all chunks */
     DEFIS_SQL_DEDUP_DF_PUT,          /* ?1 id, ?2 entries */
     DEFIS_SQL_DEDUP_DF_CLEAR,
     DEFIS_SQL_DEDUP_BUCKET_GET,      /* ?1 id -> entries */

@@ -48,7 +48,7 @@ static void test_df_counts_persist(void **state)
 {
     assert_true(defis_store_begin(store, NULL));
     DefisDf *df = defis_df_new(store);
-    /* 70,000 features: past the pending limit, so counts are merged mid-way too. */
+    /* 70,000 features: the table grows several times on the way. */
     for (guint64 f = 1; f <= 70000; f++) {
         guint64 feature = f * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
         defis_df_add(df, feature);
@@ -85,7 +85,7 @@ static void test_df_counts_persist(void **state)
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM dedup_df_chunk"), 0);
 }
 
-/* Counts checked against a plain map, through many merges of pending counts.
+/* Counts checked against a plain map, while the table grows.
  * Features are known by a 32-bit fingerprint (dedup_store.h): the map counts
  * fingerprints too, so the few features that share one share their count. */
 static gpointer fingerprint_key(guint64 f)
