@@ -139,7 +139,7 @@ static void df_resize(DefisDf *df, gsize capacity)
 static void df_count(DefisDf *df, guint32 fp, guint32 count)
 {
     if ((double)(df->size + 1) > DF_LOAD * (double)df->capacity)
-        df_resize(df, df->capacity + df->capacity / 2);
+        df_resize(df, df->capacity + df->capacity / 4);
     DfEntry *e = df_slot(df, fp);
     if (!e->df) {
         e->fp = fp;
