@@ -33,8 +33,8 @@ struct DefisIngest {
     char *actor;
     char *now;
     GHashTable *places; /* name -> Place, this survey's places */
-    DefisIdMap touched; /* challenge ids this survey added mentions to (values unused) */
-    DefisIdMap worded;  /* those it gave a new wording (values unused) */
+    DefisIdMap touched; /* challenges this survey added exact twins to (values unused) */
+    DefisIdMap worded;  /* challenges it gave a wording they lacked (values unused) */
     DefisDedup *dedup;  /* places each mention in its challenge */
     gboolean bulk;      /* the mention indexes are dropped until the commit */
     DefisIngestReport report;

@@ -51,11 +51,11 @@ double defis_score_importance_factor(gint64 importance_sum, gint64 importance_co
  * challenges named, not over the store. */
 gboolean defis_score_refresh(DefisStore *store, const gint64 *ids, gsize n, GError **error);
 
-/* The same after survey SURVEY was imported: IDS, the challenges it added
- * mentions to; WORDED, those of them it gave a wording they did not have (an
- * import only adds mentions, so only these have new search texts; the others'
- * new theme labels come from SURVEY's mentions). Gives what
- * defis_score_refresh on IDS gives, reading less. */
+/* The same after survey SURVEY was imported, on the challenges it added
+ * mentions to: WORDED, those it gave a wording they did not have, and IDS, the
+ * others (the two may overlap). An import only adds mentions, so only WORDED
+ * have new search texts; the others' new theme labels come from SURVEY's own
+ * mentions. Gives what defis_score_refresh on both gives, reading less. */
 gboolean defis_score_refresh_survey(DefisStore *store, gint64 survey, const gint64 *ids, gsize n,
                                     const gint64 *worded, gsize n_worded, GError **error);
 
