@@ -318,7 +318,9 @@ section_dedup() {
 # ---- Scoring and the service (their own scripts) ------------------------------
 
 section_score() {
-    sh "$SRC/tests/bench/score.sh" "$BUILD"
+    sh "$SRC/tests/bench/score.sh" "$BUILD" >"$WORK/score.out" || die "score.sh failed"
+    cat "$WORK/score.out"
+    ! grep -q ' FAIL$' "$WORK/score.out" || FAILED=1
 }
 
 section_http() {

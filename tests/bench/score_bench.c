@@ -29,15 +29,22 @@
 #define THEMES 10
 
 static const char *const themes[THEMES] = {
-    "outils de gestion", "ressources juridiques",    "ressources humaines", "formation",
-    "animation de communautés", "documentation",     "financement",         "gouvernance",
-    "communication",     "relations aux collectivités",
+    "outils de gestion",
+    "ressources juridiques",
+    "ressources humaines",
+    "formation",
+    "animation de communautés",
+    "documentation",
+    "financement",
+    "gouvernance",
+    "communication",
+    "relations aux collectivités",
 };
 static const char *const words[] = {
-    "financer", "animation", "outil", "reservation", "benevoles", "bail",     "chauffage",
-    "former",   "gouvernance", "mairie", "documenter", "reseaux", "comptable", "publics",
-    "atelier",  "evenements", "cantine", "tresorerie", "impact",  "bureaux",  "solaire",
-    "donnees",  "juridique", "salaries", "communaute", "subvention", "partenaires", "locaux",
+    "financer", "animation",   "outil",    "reservation", "benevoles",  "bail",        "chauffage",
+    "former",   "gouvernance", "mairie",   "documenter",  "reseaux",    "comptable",   "publics",
+    "atelier",  "evenements",  "cantine",  "tresorerie",  "impact",     "bureaux",     "solaire",
+    "donnees",  "juridique",   "salaries", "communaute",  "subvention", "partenaires", "locaux",
 };
 
 static void die(const char *what, GError *error)
@@ -96,8 +103,8 @@ static void build(const char *path)
         sqlite3_reset(stmt);
     }
     sqlite3_finalize(stmt);
-    sqlite3_prepare_v2(db, "INSERT INTO place (network_id, name, members) VALUES (?1, ?2, ?3)",
-                       -1, &stmt, NULL);
+    sqlite3_prepare_v2(db, "INSERT INTO place (network_id, name, members) VALUES (?1, ?2, ?3)", -1,
+                       &stmt, NULL);
     GRand *rand = g_rand_new_with_seed(42);
     for (int n = 1; n <= NETWORKS; n++) {
         for (int p = 0; p < PLACES_PER_NETWORK; p++) {
@@ -111,8 +118,9 @@ static void build(const char *path)
         }
     }
     sqlite3_finalize(stmt);
-    sqlite3_prepare_v2(db, "INSERT INTO challenge (id, title, key, created_at)"
-                           " VALUES (?1, ?2, ?3, '2026-01-01T00:00:00.000Z')",
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO challenge (id, title, key, created_at)"
+                       " VALUES (?1, ?2, ?3, '2026-01-01T00:00:00.000Z')",
                        -1, &stmt, NULL);
     char **norms = g_new(char *, CHALLENGES + 1);
     for (int c = 1; c <= CHALLENGES; c++) {
@@ -137,7 +145,8 @@ static void build(const char *path)
         int c = 1 + (int)((CHALLENGES - 1) * pow(u, 2.5));
         int home = c % NETWORKS;
         int network = g_rand_double(rand) < 0.6 ? home : g_rand_int_range(rand, 0, NETWORKS);
-        int place = network * PLACES_PER_NETWORK + g_rand_int_range(rand, 0, PLACES_PER_NETWORK) + 1;
+        int place =
+            network * PLACES_PER_NETWORK + g_rand_int_range(rand, 0, PLACES_PER_NETWORK) + 1;
         g_autofree char *text = challenge_text(c);
         sqlite3_bind_int(stmt, 1, network + 1);
         sqlite3_bind_int(stmt, 2, place);
@@ -175,8 +184,12 @@ static void build(const char *path)
         die("rescore", error);
     fprintf(stderr, "score_bench: built %s, first rescore %.1f s\n", path,
             (g_get_monotonic_time() - t0) / 1e6);
-    defis_store_optimize(store);
     defis_store_close(store);
+    sqlite3 *plain = NULL; /* statistics for the planner, as a long-lived store has them */
+    if (sqlite3_open(tmp, &plain) != SQLITE_OK ||
+        sqlite3_exec(plain, "PRAGMA optimize", NULL, NULL, NULL) != SQLITE_OK)
+        die("optimize", NULL);
+    sqlite3_close(plain);
     if (g_rename(tmp, path) != 0)
         die("rename", NULL);
     g_autofree char *wal = g_strconcat(tmp, "-wal", NULL);
@@ -226,25 +239,38 @@ static void row(const char *figure, const char *value, const char *target)
     printf("%-44s %18s %14s\n", figure, value, target);
 }
 
+/* The p99 target of the ranked queries, in milliseconds. */
+#define P99_TARGET_MS 5.0
+
+/* Prints the latency of Q beside the p99 target (when TARGETED) and a PASS or
+ * FAIL verdict, which tests/bench/run.sh counts. */
 static void latency_row(DefisStore *store, const char *name, const DefisRankQuery *q, int runs,
-                        const char *target)
+                        gboolean targeted)
 {
     Latency l = measure(store, q, runs);
     g_autofree char *figure = g_strdup_printf("%s (%zu rows)", name, l.count);
     g_autofree char *value = g_strdup_printf("p50 %.2f p99 %.2f ms", l.p50, l.p99);
-    row(figure, value, target);
+    if (!targeted) {
+        row(figure, value, "(none)");
+        return;
+    }
+    printf("%-44s %18s %14s  %s\n", figure, value, "p99 <= 5 ms",
+           l.p99 <= P99_TARGET_MS ? "PASS" : "FAIL");
 }
 
 /* Imports ROWS mentions into network NETWORK: existing challenge texts, by
  * places of the network (NEW_PLACES: places never seen, so N changes). */
-static double import_survey(DefisStore *store, int network, int rows, gboolean new_places,
-                            int seed)
+static double import_survey(DefisStore *store, int network, int rows, gboolean new_places, int seed)
 {
     GError *error = NULL;
     g_autofree char *name = g_strdup_printf("Réseau %02d", network);
     g_autofree char *sha = g_strdup_printf("%064d", 1000 + seed);
-    DefisSurveyMeta meta = {.network = name, .title = "bench", .format = "csv",
-                            .encoding = "UTF-8", .sha256 = sha, .respondents = -1,
+    DefisSurveyMeta meta = {.network = name,
+                            .title = "bench",
+                            .format = "csv",
+                            .encoding = "UTF-8",
+                            .sha256 = sha,
+                            .respondents = -1,
                             .actor = "bench"};
     gboolean duplicate = FALSE;
     gint64 t0 = g_get_monotonic_time();
@@ -259,9 +285,14 @@ static double import_survey(DefisStore *store, int network, int rows, gboolean n
             new_places ? g_strdup_printf("nouveau %d-%d", seed, i % 300)
                        : g_strdup_printf("lieu %d-%d", network,
                                          g_rand_int_range(rand, 0, PLACES_PER_NETWORK));
-        DefisMentionIn m = {.line = i + 2, .place = place, .text = text,
-                            .theme = themes[c % THEMES], .importance = 3, .members = -1,
-                            .votes = -1, .raw_json = "{}"};
+        DefisMentionIn m = {.line = i + 2,
+                            .place = place,
+                            .text = text,
+                            .theme = themes[c % THEMES],
+                            .importance = 3,
+                            .members = -1,
+                            .votes = -1,
+                            .raw_json = "{}"};
         if (!defis_ingest_add(ingest, &m, &error))
             die("ingest add", error);
     }
@@ -321,24 +352,23 @@ int main(int argc, char **argv)
     row("store", "1,000,000 mentions", "");
     row("", "120,000 challenges", "");
     const DefisRankQuery all = {.limit = 50};
-    latency_row(store, "top 50, no filter", &all, runs, "p99 <= 5 ms");
+    latency_row(store, "top 50, no filter", &all, runs, TRUE);
     const DefisRankQuery network = {.limit = 50, .network = "Réseau 07"};
-    latency_row(store, "top 50, --network", &network, runs, "p99 <= 5 ms");
+    latency_row(store, "top 50, --network", &network, runs, TRUE);
     const DefisRankQuery theme = {.limit = 50, .theme = "financement"};
-    latency_row(store, "top 50, --theme", &theme, runs, "p99 <= 5 ms");
+    latency_row(store, "top 50, --theme", &theme, runs, TRUE);
     const DefisRankQuery region = {.limit = 50, .region = "Région 3"};
-    latency_row(store, "top 50, --region", &region, runs, "p99 <= 5 ms");
+    latency_row(store, "top 50, --region", &region, runs, TRUE);
     const DefisRankQuery reach = {.limit = 50, .min_networks = 5, .min_places = 10};
-    latency_row(store, "top 50, --min-networks 5 --min-places 10", &reach, runs, "p99 <= 5 ms");
+    latency_row(store, "top 50, --min-networks 5 --min-places 10", &reach, runs, TRUE);
     const DefisRankQuery combined = {.limit = 50, .network = "Réseau 07", .theme = "formation"};
-    latency_row(store, "top 50, --network --theme", &combined, runs, "p99 <= 5 ms");
+    latency_row(store, "top 50, --network --theme", &combined, runs, TRUE);
     const DefisRankQuery search_rare = {.limit = 50, .search = "n4242"};
-    latency_row(store, "top 50, --search (rare word)", &search_rare, runs, "p99 <= 5 ms");
+    latency_row(store, "top 50, --search (rare word)", &search_rare, runs, TRUE);
     const DefisRankQuery search_common = {.limit = 50, .search = "cantine"};
-    latency_row(store, "top 50, --search (common word)", &search_common, runs / 10 + 10,
-                "p99 <= 5 ms");
+    latency_row(store, "top 50, --search (common word)", &search_common, runs / 10 + 10, TRUE);
     const DefisRankQuery breakdown = {.limit = 50, .breakdown = TRUE};
-    latency_row(store, "top 50 with --breakdown", &breakdown, runs, "p99 <= 5 ms");
+    latency_row(store, "top 50 with --breakdown", &breakdown, runs, TRUE);
     /* A page deep down, through a cursor. */
     DefisRankQuery deep = {.limit = 50};
     g_autofree char *cursor = NULL;
@@ -351,11 +381,11 @@ int main(int argc, char **argv)
         json_decref(page);
         deep.after = cursor;
     }
-    latency_row(store, "page 21 of 50, --after", &deep, runs, "p99 <= 5 ms");
+    latency_row(store, "page 21 of 50, --after", &deep, runs, TRUE);
     g_autoptr(DefisScoreSettings) other =
         defis_settings_parse("[score]\nz = 1.645\n[weights]\nRéseau 03 = 2\n", -1, "b.ini", NULL);
     const DefisRankQuery preview = {.limit = 50, .settings = other};
-    latency_row(store, "top 50, --config preview (computed)", &preview, 10, "(none)");
+    latency_row(store, "top 50, --config preview (computed)", &preview, 10, FALSE);
 
     gint64 t0 = g_get_monotonic_time();
     gint64 scored = defis_score_rescore_all(store, "bench", &error);
