@@ -270,6 +270,45 @@ static void test_reindex(void **state)
     assert_true(test_query_int(db, "SELECT value FROM dedup_meta WHERE key = 'documents'") == 6);
 }
 
+/* A damaged index row is refused with a message that names it and the way out,
+ * nothing is written, and `defis dedup --rebuild` makes the index again. */
+static void test_damaged_index_is_reported_and_rebuilt(void **state)
+{
+    g_clear_pointer(&store, defis_store_close); /* the command works on the file alone */
+    assert_int_equal(test_defis(db, NULL, NULL, "network", "add", "Occitanie", NULL), 0);
+    g_autofree char *first =
+        test_write_file(dir, "first.csv",
+                        "place,challenge\n"
+                        "La Fabrique,Trouver des financements pour l'animation\n"
+                        "Le Tiers,Recruter des bénévoles pour l'accueil\n",
+                        -1);
+    assert_int_equal(test_defis(db, NULL, NULL, "import", "--network", "Occitanie", first, NULL),
+                     0);
+    /* Every bucket damaged, so that the next representative meets one. */
+    test_exec(db, "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 65535)"
+                  " INSERT OR REPLACE INTO dedup_bucket (id, entries)"
+                  " SELECT i, x'0102030405' FROM n");
+    gint64 mentions = test_query_int(db, "SELECT count(*) FROM mention");
+
+    g_autofree char *next =
+        test_write_file(dir, "next.csv",
+                        "place,challenge\n"
+                        "La Cale,Mutualiser les outils de gestion entre lieux\n",
+                        -1);
+    g_autofree char *err = NULL;
+    assert_int_equal(test_defis(db, NULL, &err, "import", "--network", "Occitanie", next, NULL), 1);
+    assert_non_null(strstr(err, "dedup_bucket row"));
+    assert_non_null(strstr(err, "defis dedup --rebuild"));
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM mention"), mentions);
+
+    assert_int_equal(test_defis(db, NULL, NULL, "dedup", "--rebuild", NULL), 0);
+    assert_int_equal(test_defis(db, NULL, NULL, "import", "--network", "Occitanie", next, NULL), 0);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM mention"), mentions + 1);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM dedup_bucket"
+                                        " WHERE length(entries) % 12 <> 0"),
+                     0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +317,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bands_find_put_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bands_filter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reindex, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_index_is_reported_and_rebuilt, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
