@@ -38,8 +38,27 @@ static void reps_free(gpointer data)
     g_free(reps);
 }
 
-/* Bounds the cache of representatives (challenges). */
-#define REPS_CACHE_MAX 3072
+/* Bounds the cache of representatives, in bytes of features and weights, so
+ * that an import stays within its memory whatever its texts: a challenge that
+ * many places name has its max_reps representatives of a long text, some
+ * 20 KiB. On the 1M-row survey of `make bench` 12 MiB holds 1,200 to 3,000
+ * challenges, and the import peaks at 62 MiB resident (16 MiB: 66 MiB, no
+ * faster there). */
+#define REPS_CACHE_BYTES (12u << 20)
+
+/* What FEATURES, weighed, take in the cache (malloc's headers counted). */
+static gsize features_bytes(const DefisFeatures *features)
+{
+    return sizeof *features + features->n * (sizeof(guint64) + sizeof(double)) + 48;
+}
+
+/* Adds FEATURES (weighed) to the cached REPS and counts them. */
+static void reps_add(DefisDedup *dedup, DefisDedupReps *reps, DefisFeatures *features)
+{
+    g_ptr_array_add(reps->features, features);
+    reps->bytes += features_bytes(features);
+    dedup->reps_bytes += features_bytes(features);
+}
 
 /* Feature hashes may be 0; the maps reserve 0. */
 guint64 defis__dedup_map_key(guint64 feature)
@@ -196,12 +215,13 @@ static void make_room(DefisDedup *dedup)
     gpointer value;
     for (int pass = 0; pass < 2; pass++) {
         g_hash_table_iter_init(&iter, dedup->reps);
-        while (g_hash_table_size(dedup->reps) > REPS_CACHE_MAX / 2 &&
+        while (dedup->reps_bytes > REPS_CACHE_BYTES / 2 &&
                g_hash_table_iter_next(&iter, NULL, &value)) {
             DefisDedupReps *reps = value;
-            if (!reps->used || pass == 1)
+            if (!reps->used || pass == 1) {
+                dedup->reps_bytes -= reps->bytes;
                 g_hash_table_iter_remove(&iter);
-            else
+            } else
                 reps->used = FALSE;
         }
     }
@@ -218,7 +238,7 @@ DefisDedupReps *defis__dedup_reps_of(DefisDedup *dedup, gint64 challenge, GError
         reps->used = TRUE;
         return reps;
     }
-    if (g_hash_table_size(dedup->reps) >= REPS_CACHE_MAX)
+    if (dedup->reps_bytes >= REPS_CACHE_BYTES)
         make_room(dedup);
     reps = g_new0(DefisDedupReps, 1);
     reps->features = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
@@ -230,10 +250,11 @@ DefisDedupReps *defis__dedup_reps_of(DefisDedup *dedup, gint64 challenge, GError
         const void *blob = defis_stmt_blob(stmt, 1, &size);
         DefisFeatures *features = defis_features_new((const guint64 *)blob, size / sizeof(guint64));
         defis_features_weigh(features, idf_weight, dedup);
-        g_ptr_array_add(reps->features, features);
+        reps_add(dedup, reps, features);
     }
     defis_stmt_reset(stmt);
     if (!ok) {
+        dedup->reps_bytes -= reps->bytes;
         reps_free(reps);
         return NULL;
     }
@@ -548,7 +569,7 @@ gboolean defis__dedup_add_rep(DefisDedup *dedup, gint64 mention, gint64 challeng
     }
     DefisDedupReps *reps = g_hash_table_lookup(dedup->reps, &challenge);
     if (reps)
-        g_ptr_array_add(reps->features, features);
+        reps_add(dedup, reps, features);
     else
         defis_features_free(features);
     return TRUE;
@@ -569,7 +590,7 @@ gboolean defis_dedup_placed(DefisDedup *dedup, gint64 mention_id, DefisPlacement
     placement->represent = FALSE;
     if (placement->created) {
         /* A new challenge: cache its (single) representative right away. */
-        if (g_hash_table_size(dedup->reps) >= REPS_CACHE_MAX)
+        if (dedup->reps_bytes >= REPS_CACHE_BYTES)
             make_room(dedup);
         DefisDedupReps *reps = g_new0(DefisDedupReps, 1);
         reps->used = TRUE; /* its variants often follow */

@@ -13,6 +13,7 @@
 /* Representatives of one challenge, as read from the index. */
 typedef struct {
     GPtrArray *features; /* of DefisFeatures */
+    gsize bytes;         /* what they take in the cache */
     gboolean used;       /* asked for since the cache last made room */
 } DefisDedupReps;
 
@@ -25,6 +26,7 @@ struct DefisDedup {
     gboolean twins_complete; /* TWINS holds every twin: the store is not asked */
     DefisIdMap twins;    /* norm hash -> challenge id, placed in this transaction */
     GHashTable *reps;    /* challenge id -> DefisDedupReps */
+    gsize reps_bytes;    /* the sum of their bytes */
     GHashTable *review;  /* rebuild only: "a:b" -> similarity, written at the end */
     DefisDf *df;         /* feature -> number of distinct texts having it */
     DefisBands *bands;   /* band key -> representatives */

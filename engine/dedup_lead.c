@@ -392,6 +392,7 @@ gint64 defis_dedup_split(DefisStore *store, const gint64 *ids, gsize n, const ch
     /* Each side keeps at least one representative so later mentions find it. */
     if (ok) {
         g_hash_table_remove_all(dedup->reps);
+        dedup->reps_bytes = 0;
         ok = ensure_rep(dedup, to, first, title, error);
     }
     if (ok) {

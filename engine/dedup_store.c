@@ -205,36 +205,43 @@ static int compare_df(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The entries of chunk C (fingerprints C << 24 …) into OUT, sorted. A slot's home
+ * grows with its fingerprint, so they sit from the home of C << 24 on, some
+ * pushed past the home of the next chunk (and, for the last, round to the
+ * start) by the probing: the scan goes on until an empty slot past it. */
+static void df_chunk_entries(const DefisDf *df, guint c, GArray *out)
+{
+    g_array_set_size(out, 0);
+    gsize start = (gsize)(((guint64)c << 24) * df->capacity >> 32);
+    gsize end = (gsize)((((guint64)c + 1) << 24) * df->capacity >> 32);
+    for (gsize k = start, i = start; k < start + df->capacity; k++, i = i + 1 == df->capacity ? 0 : i + 1) {
+        const DfEntry *e = &df->slots[i];
+        if (!e->df && k >= end)
+            break;
+        if (e->df && e->fp >> 24 == c)
+            g_array_append_val(out, *e);
+    }
+    qsort(out->data, out->len, sizeof(DfEntry), compare_df);
+}
+
 gboolean defis_df_flush(DefisDf *df, GError **error)
 {
     if (df->error) {
         g_propagate_error(error, g_steal_pointer(&df->error));
         return FALSE;
     }
-    GArray *chunks[DF_CHUNKS] = {NULL};
-    for (gsize i = 0; i < df->capacity; i++) {
-        const DfEntry *e = &df->slots[i];
-        guint c = e->fp >> 24;
-        if (!e->df || !df->dirty[c])
+    g_autoptr(GArray) chunk = g_array_new(FALSE, FALSE, sizeof(DfEntry));
+    for (guint c = 0; df->slots && c < DF_CHUNKS; c++) {
+        if (!df->dirty[c])
             continue;
-        if (!chunks[c])
-            chunks[c] = g_array_new(FALSE, FALSE, sizeof(DfEntry));
-        g_array_append_val(chunks[c], *e);
+        df_chunk_entries(df, c, chunk);
+        words_to_le((guint32 *)(void *)chunk->data, 2 * (gsize)chunk->len);
+        if (!put_row(df->store, DEFIS_SQL_DEDUP_DF_PUT, c, chunk->data,
+                     chunk->len * sizeof(DfEntry), error))
+            return FALSE;
+        df->dirty[c] = FALSE;
     }
-    gboolean ok = TRUE;
-    for (int c = 0; c < DF_CHUNKS; c++) {
-        if (!chunks[c])
-            continue;
-        if (ok) {
-            qsort(chunks[c]->data, chunks[c]->len, sizeof(DfEntry), compare_df);
-            words_to_le((guint32 *)(void *)chunks[c]->data, 2 * (gsize)chunks[c]->len);
-            ok = put_row(df->store, DEFIS_SQL_DEDUP_DF_PUT, c, chunks[c]->data,
-                         chunks[c]->len * sizeof(DfEntry), error);
-            df->dirty[c] = !ok;
-        }
-        g_array_unref(chunks[c]);
-    }
-    return ok;
+    return TRUE;
 }
 
 gboolean defis_df_clear(DefisDf *df, GError **error)
