@@ -214,8 +214,8 @@ static void df_chunk_entries(const DefisDf *df, guint c, GArray *out)
     g_array_set_size(out, 0);
     gsize start = (gsize)(((guint64)c << 24) * df->capacity >> 32);
     gsize end = (gsize)((((guint64)c + 1) << 24) * df->capacity >> 32);
-    for (gsize k = start, i = start; k < start + df->capacity; k++, i = i + 1 == df->capacity ? 0 : i + 1) {
-        const DfEntry *e = &df->slots[i];
+    for (gsize k = start; k < start + df->capacity; k++) {
+        const DfEntry *e = &df->slots[k % df->capacity];
         if (!e->df && k >= end)
             break;
         if (e->df && e->fp >> 24 == c)
