@@ -68,11 +68,26 @@ guint64 defis__dedup_map_key(guint64 feature)
 
 /* Inverse document frequency: a word every challenge uses weighs little, a rare
  * one (a place name, a tool's name) much. */
+static double idf(const DefisDedup *dedup, double df)
+{
+    return log(1.0 + (double)MAX(dedup->documents, 1) / MAX(df, 1.0));
+}
+
 static double idf_weight(guint64 feature, gpointer data)
 {
     DefisDedup *dedup = data;
-    gint64 df = MAX((gint64)defis_df_get(dedup->df, feature), 1);
-    return log(1.0 + (double)MAX(dedup->documents, 1) / (double)df);
+    return idf(dedup, defis_df_get(dedup->df, feature));
+}
+
+/* Weighs FEATURES, as defis_features_weigh with idf_weight would, but looking
+ * the frequencies up all at once. */
+static void weigh(DefisDedup *dedup, DefisFeatures *features)
+{
+    g_free(features->weights);
+    features->weights = g_new(double, MAX(features->n, 1));
+    defis_df_get_many(dedup->df, features->hashes, features->n, features->weights);
+    for (gsize i = 0; i < features->n; i++)
+        features->weights[i] = idf(dedup, features->weights[i]);
 }
 
 /* Counts the features of one more distinct text in the frequencies; they reach
@@ -249,7 +264,7 @@ DefisDedupReps *defis__dedup_reps_of(DefisDedup *dedup, gint64 challenge, GError
         gsize size = 0;
         const void *blob = defis_stmt_blob(stmt, 1, &size);
         DefisFeatures *features = defis_features_new((const guint64 *)blob, size / sizeof(guint64));
-        defis_features_weigh(features, idf_weight, dedup);
+        weigh(dedup, features);
         reps_add(dedup, reps, features);
     }
     defis_stmt_reset(stmt);
@@ -446,7 +461,7 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
         return FALSE;
     }
     if (features->n > 0) {
-        defis_features_weigh(features, idf_weight, dedup);
+        weigh(dedup, features);
         DefisMinhash signature;
         sign(features, &signature);
         g_autoptr(GArray) found = candidates(dedup, &signature, error);

@@ -112,11 +112,17 @@ void defis_df_free(DefisDf *df)
     g_free(df);
 }
 
-/* The slot of FP: where it is, or the empty one where it would go.
- * Fingerprints are uniform: their high bits place them. */
+/* Where FP would be without collisions. Fingerprints are uniform: their high
+ * bits place them. */
+static inline gsize df_home(const DefisDf *df, guint32 fp)
+{
+    return (gsize)(((guint64)fp * df->capacity) >> 32);
+}
+
+/* The slot of FP: where it is, or the empty one where it would go. */
 static DfEntry *df_slot(const DefisDf *df, guint32 fp)
 {
-    gsize i = (gsize)(((guint64)fp * df->capacity) >> 32);
+    gsize i = df_home(df, fp);
     while (df->slots[i].df && df->slots[i].fp != fp)
         i = i + 1 == df->capacity ? 0 : i + 1;
     return &df->slots[i];
@@ -185,6 +191,24 @@ guint32 defis_df_get(DefisDf *df, guint64 feature)
     return df_slot(df, fingerprint(feature))->df;
 }
 
+/* How many lookups ahead defis_df_get_many asks for a slot. */
+#define DF_AHEAD 8
+
+void defis_df_get_many(DefisDf *df, const guint64 *features, gsize n, double *counts)
+{
+    if (!df->loaded && !df_load(df, df->error ? NULL : &df->error)) {
+        memset(counts, 0, n * sizeof *counts);
+        return;
+    }
+    for (gsize i = 0; i < MIN(n, DF_AHEAD); i++)
+        __builtin_prefetch(&df->slots[df_home(df, fingerprint(features[i]))]);
+    for (gsize i = 0; i < n; i++) {
+        if (i + DF_AHEAD < n)
+            __builtin_prefetch(&df->slots[df_home(df, fingerprint(features[i + DF_AHEAD]))]);
+        counts[i] = df_slot(df, fingerprint(features[i]))->df;
+    }
+}
+
 void defis_df_add(DefisDf *df, guint64 feature)
 {
     if (!df->loaded && !df_load(df, df->error ? NULL : &df->error))
@@ -212,8 +236,8 @@ static int compare_df(const void *a, const void *b)
 static void df_chunk_entries(const DefisDf *df, guint c, GArray *out)
 {
     g_array_set_size(out, 0);
-    gsize start = (gsize)(((guint64)c << 24) * df->capacity >> 32);
-    gsize end = (gsize)((((guint64)c + 1) << 24) * df->capacity >> 32);
+    gsize start = df_home(df, (guint32)c << 24);
+    gsize end = c + 1 < DF_CHUNKS ? df_home(df, (guint32)(c + 1) << 24) : df->capacity;
     for (gsize k = start; k < start + df->capacity; k++) {
         const DfEntry *e = &df->slots[k % df->capacity];
         if (!e->df && k >= end)

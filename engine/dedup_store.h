@@ -57,6 +57,12 @@ void defis_df_free(DefisDf *df);
  * included; 0 on a store error, which is then kept for defis_df_error. */
 guint32 defis_df_get(DefisDf *df, guint64 feature);
 
+/* Sets COUNTS[i] to defis_df_get(DF, FEATURES[i]) for the N features, asking
+ * the processor for each slot a few lookups ahead: past a few hundred
+ * thousand features the table outgrows the caches, and one lookup after the
+ * other each waits for memory. */
+void defis_df_get_many(DefisDf *df, const guint64 *features, gsize n, double *counts);
+
 /* Counts one more text having FEATURE. */
 void defis_df_add(DefisDf *df, guint64 feature);
 

@@ -116,11 +116,18 @@ static void test_df_counts_match_a_map(void **state)
         }
     }
     g_rand_free(rand);
+    g_autofree guint64 *all = g_new(guint64, 150000);
+    g_autofree double *counts = g_new(double, 150000);
     for (guint64 i = 1; i <= 150000; i++) {
         guint64 f = i * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
+        all[i - 1] = f;
         assert_int_equal(defis_df_get(df, f),
                          GPOINTER_TO_UINT(g_hash_table_lookup(expected, fingerprint_key(f))));
     }
+    defis_df_get_many(df, all, 150000, counts); /* the same, all at once */
+    for (gsize i = 0; i < 150000; i++)
+        assert_int_equal((guint)counts[i],
+                         GPOINTER_TO_UINT(g_hash_table_lookup(expected, fingerprint_key(all[i]))));
     assert_true(defis_df_flush(df, NULL));
     defis_df_free(df);
     /* Read back from the chunk rows: each was gathered from its stretch of the
