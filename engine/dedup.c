@@ -121,10 +121,56 @@ gboolean defis_dedup_flush(DefisDedup *dedup, GError **error)
 static gboolean put_bands(DefisBands *bands, gint64 mention, gint64 challenge,
                           const DefisFeatures *features, GError **error);
 
+/* The features of a representative as stored (dedup_rep.features): 32 bits
+ * each (engine/text.h), little-endian, in order. */
+static DefisFeatures *features_unpack(const void *blob, gsize size)
+{
+    gsize n = size / sizeof(guint32);
+    g_autofree guint64 *hashes = g_new(guint64, MAX(n, 1));
+    const guchar *bytes = blob;
+    for (gsize i = 0; i < n; i++) {
+        guint32 packed;
+        memcpy(&packed, bytes + i * sizeof packed, sizeof packed);
+        hashes[i] = defis_feature_unpack(GUINT32_FROM_LE(packed));
+    }
+    return defis_features_new(hashes, n);
+}
+
+/* The features of MENTION's text (NULL on a store error), for its band keys:
+ * the stored ones are packed (engine/text.h), which would sign differently. */
+static DefisFeatures *mention_features(DefisStore *store, DefisText *text, gint64 mention,
+                                       GError **error)
+{
+    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_MENTION_GET);
+    defis_stmt_bind_int(stmt, 1, mention);
+    gboolean row = FALSE;
+    DefisFeatures *features = NULL;
+    if (defis_stmt_step(stmt, &row, error))
+        features = defis_text_features(text, row ? defis_stmt_text(stmt, 2) : "", -1);
+    defis_stmt_reset(stmt);
+    return features;
+}
+
+/* Runs SQL (DEFIS_SQL_DEDUP_REP_INSERT or _SET) for MENTION of CHALLENGE with
+ * FEATURES (packed: defis_features_packed), stored as features_unpack reads
+ * them, in order. */
+static gboolean rep_write(DefisStore *store, DefisSql sql, gint64 mention, gint64 challenge,
+                          const DefisFeatures *features, GError **error)
+{
+    g_autofree guint32 *packed = g_new(guint32, MAX(features->n, 1));
+    for (gsize i = 0; i < features->n; i++)
+        packed[i] = GUINT32_TO_LE(defis_feature_pack(features->hashes[i]));
+    DefisStmt *stmt = defis_store_stmt(store, sql);
+    defis_stmt_bind_int(stmt, 1, mention);
+    defis_stmt_bind_int(stmt, 2, challenge);
+    defis_stmt_bind_blob(stmt, 3, packed, features->n * sizeof *packed);
+    return defis_stmt_exec(stmt, error);
+}
+
 /* Makes the index again from what the store holds: the frequencies from the
- * first text of each distinct wording, the band keys from the stored
- * representatives. For a store whose index was lost or changed form (a
- * migration asks for it); clustering is left as it is. */
+ * first text of each distinct wording, the features of the representatives
+ * from their texts, and their band keys. For a store whose index was lost or
+ * changed form (a migration asks for it); clustering is left as it is. */
 static gboolean reindex(DefisDedup *dedup, GError **error)
 {
     DefisStore *store = dedup->store;
@@ -142,16 +188,23 @@ static gboolean reindex(DefisDedup *dedup, GError **error)
         }
     }
     defis_stmt_reset(stmt);
+    /* The representatives first (ids only), then each rewritten. */
+    g_autoptr(GArray) reps = g_array_new(FALSE, FALSE, sizeof(gint64));
     stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_REINDEX_REPS);
     while (ok && (ok = defis_stmt_step(stmt, &row, error)) && row) {
-        gsize size = 0;
-        const void *blob = defis_stmt_blob(stmt, 2, &size);
-        g_autoptr(DefisFeatures) features =
-            defis_features_new((const guint64 *)blob, size / sizeof(guint64));
-        ok = put_bands(dedup->bands, defis_stmt_int(stmt, 0), defis_stmt_int(stmt, 1), features,
-                       error);
+        gint64 ids[2] = {defis_stmt_int(stmt, 0), defis_stmt_int(stmt, 1)};
+        g_array_append_vals(reps, ids, 2);
     }
     defis_stmt_reset(stmt);
+    for (guint i = 0; ok && i < reps->len; i += 2) {
+        gint64 mention = g_array_index(reps, gint64, i);
+        gint64 challenge = g_array_index(reps, gint64, i + 1);
+        g_autoptr(DefisFeatures) features = mention_features(store, dedup->text, mention, error);
+        g_autoptr(DefisFeatures) packed = features ? defis_features_packed(features) : NULL;
+        ok = features &&
+             rep_write(store, DEFIS_SQL_DEDUP_REP_SET, mention, challenge, packed, error) &&
+             (features->n == 0 || put_bands(dedup->bands, mention, challenge, features, error));
+    }
     return ok && defis_dedup_flush(dedup, error) &&
            defis_dedup_meta_set(store, "reindex", 0, error);
 }
@@ -263,7 +316,7 @@ DefisDedupReps *defis__dedup_reps_of(DefisDedup *dedup, gint64 challenge, GError
     while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
         gsize size = 0;
         const void *blob = defis_stmt_blob(stmt, 1, &size);
-        DefisFeatures *features = defis_features_new((const guint64 *)blob, size / sizeof(guint64));
+        DefisFeatures *features = features_unpack(blob, size);
         weigh(dedup, features);
         reps_add(dedup, reps, features);
     }
@@ -461,9 +514,11 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
         return FALSE;
     }
     if (features->n > 0) {
-        weigh(dedup, features);
+        /* Signed whole; compared as the representatives are stored. */
         DefisMinhash signature;
         sign(features, &signature);
+        g_autoptr(DefisFeatures) packed = defis_features_packed(features);
+        weigh(dedup, packed);
         g_autoptr(GArray) found = candidates(dedup, &signature, error);
         if (!found) {
             defis_features_free(features);
@@ -476,7 +531,7 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
                 defis_features_free(features);
                 return FALSE;
             }
-            c->similarity = challenge_similarity(dedup, features, reps);
+            c->similarity = challenge_similarity(dedup, packed, reps);
             if (c->similarity > best.similarity)
                 best = *c;
         }
@@ -552,42 +607,44 @@ gboolean defis__dedup_reband(DefisStore *store, DefisBands *bands, gint64 challe
 {
     g_autoptr(DefisBands) own = bands ? NULL : defis_bands_new(store);
     DefisBands *into = bands ? bands : own;
+    g_autoptr(GArray) mentions = g_array_new(FALSE, FALSE, sizeof(gint64));
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_REPS_OF);
     defis_stmt_bind_int(stmt, 1, challenge);
     gboolean row = FALSE, ok;
     while ((ok = defis_stmt_step(stmt, &row, error)) && row) {
-        gsize size = 0;
-        const void *blob = defis_stmt_blob(stmt, 1, &size);
-        g_autoptr(DefisFeatures) features =
-            defis_features_new((const guint64 *)blob, size / sizeof(guint64));
-        ok = put_bands(into, defis_stmt_int(stmt, 0), challenge, features, error);
-        if (!ok)
-            break;
+        gint64 mention = defis_stmt_int(stmt, 0);
+        g_array_append_val(mentions, mention);
     }
     defis_stmt_reset(stmt);
+    DefisText *text = ok ? defis_text_new(NULL, error) : NULL;
+    ok = text != NULL;
+    for (guint i = 0; ok && i < mentions->len; i++) {
+        gint64 mention = g_array_index(mentions, gint64, i);
+        g_autoptr(DefisFeatures) features = mention_features(store, text, mention, error);
+        ok = features && (features->n == 0 || put_bands(into, mention, challenge, features, error));
+    }
+    defis_text_free(text);
     return ok && (bands || defis_bands_flush(own, error));
 }
 
-/* Adds MENTION (of CHALLENGE, with FEATURES, stolen) to the representatives and
- * the band index. */
+/* Adds MENTION (of CHALLENGE, with FEATURES, stolen) to the representatives,
+ * packed, and to the band index. */
 gboolean defis__dedup_add_rep(DefisDedup *dedup, gint64 mention, gint64 challenge,
                               DefisFeatures *features, GError **error)
 {
-    DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_REP_INSERT);
-    defis_stmt_bind_int(stmt, 1, mention);
-    defis_stmt_bind_int(stmt, 2, challenge);
-    defis_stmt_bind_blob(stmt, 3, features->hashes, features->n * sizeof(guint64));
-    if (!defis_stmt_exec(stmt, error) ||
-        !put_bands(dedup->bands, mention, challenge, features, error)) {
-        defis_features_free(features);
-        return FALSE;
+    DefisFeatures *packed = defis_features_packed(features);
+    gboolean ok =
+        rep_write(dedup->store, DEFIS_SQL_DEDUP_REP_INSERT, mention, challenge, packed, error) &&
+        put_bands(dedup->bands, mention, challenge, features, error);
+    defis_features_free(features);
+    DefisDedupReps *reps = ok ? g_hash_table_lookup(dedup->reps, &challenge) : NULL;
+    if (reps) {
+        weigh(dedup, packed);
+        reps_add(dedup, reps, packed);
+    } else {
+        defis_features_free(packed);
     }
-    DefisDedupReps *reps = g_hash_table_lookup(dedup->reps, &challenge);
-    if (reps)
-        reps_add(dedup, reps, features);
-    else
-        defis_features_free(features);
-    return TRUE;
+    return ok;
 }
 
 void defis_dedup_placement_clear(DefisPlacement *placement)

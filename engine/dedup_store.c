@@ -7,6 +7,7 @@
 #include "engine/error.h"
 #include "engine/hash.h"
 #include "engine/idmap.h"
+#include "engine/text.h"
 
 /* ---- Little-endian arrays of 32-bit words --------------------------------- */
 
@@ -91,9 +92,12 @@ struct DefisDf {
     GError *error;
 };
 
+/* The 32 bits a feature is stored in (engine/text.h), so that a feature and
+ * its stored form count as one; mixed, since its kind would otherwise set the
+ * high bits, which place it in the table. */
 static inline guint32 fingerprint(guint64 feature)
 {
-    return (guint32)(feature ^ (feature >> 32));
+    return defis_feature_pack(feature) * 0x9e3779b1u;
 }
 
 DefisDf *defis_df_new(DefisStore *store)

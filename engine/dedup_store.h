@@ -9,7 +9,8 @@
  * entries to a row, and worked on in memory within one transaction:
  *
  *   frequencies  dedup_df_chunk: 256 rows, by the top byte of a feature's 32-bit
- *                fingerprint, each an array of (fingerprint, df) sorted by
+ *                fingerprint (the 32 bits it is stored in, engine/text.h,
+ *                mixed), each an array of (fingerprint, df) sorted by
  *                fingerprint. Read whole on first use into an open-addressing
  *                table (about 10 bytes a feature, one cache miss a lookup),
  *                counted on in memory; defis_df_flush writes back the rows

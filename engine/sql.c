@@ -158,7 +158,9 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
     /* Reindexing: the first text of each distinct wording, and every representative. */
     [DEFIS_SQL_DEDUP_REINDEX_TEXTS] =
         "SELECT text FROM mention WHERE id IN (SELECT min(id) FROM mention GROUP BY norm_hash, norm)",
-    [DEFIS_SQL_DEDUP_REINDEX_REPS] = "SELECT mention_id, challenge_id, features FROM dedup_rep",
+    [DEFIS_SQL_DEDUP_REINDEX_REPS] = "SELECT mention_id, challenge_id FROM dedup_rep",
+    [DEFIS_SQL_DEDUP_REP_SET] =
+        "UPDATE dedup_rep SET features = ?3 WHERE challenge_id = ?2 AND mention_id = ?1",
     [DEFIS_SQL_REBUILD_CLEAR_REPS] = "DELETE FROM dedup_rep",
     [DEFIS_SQL_REBUILD_CLEAR_REVIEW] = "DELETE FROM dedup_review",
     [DEFIS_SQL_REBUILD_OLD_CREATE] =

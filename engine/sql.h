@@ -86,7 +86,8 @@ typedef enum {
     DEFIS_SQL_DEDUP_FILTER_PUT,      /* ?1 id, ?2 bits */
     DEFIS_SQL_DEDUP_FILTER_TRIM,     /* ?1 first row to delete */
     DEFIS_SQL_DEDUP_REINDEX_TEXTS,   /* -> text */
-    DEFIS_SQL_DEDUP_REINDEX_REPS,    /* -> mention_id, challenge_id, features */
+    DEFIS_SQL_DEDUP_REINDEX_REPS,    /* -> mention_id, challenge_id */
+    DEFIS_SQL_DEDUP_REP_SET,         /* ?1 mention, ?2 challenge, ?3 features */
     DEFIS_SQL_REBUILD_CLEAR_REPS,
     DEFIS_SQL_REBUILD_CLEAR_REVIEW,
     DEFIS_SQL_REBUILD_OLD_CREATE,

@@ -308,6 +308,25 @@ static const char *const migrations[] = {
     "DROP INDEX mention_support;"
     "CREATE INDEX mention_support ON mention(challenge_id, place_id, importance, votes,"
     " norm_hash, theme);",
+
+    /* 9: representatives' features in 32 bits (engine/text.h), and the
+     * representatives of a challenge side by side, so that reading them for a
+     * verification reads a page or two, not a page each. Their features and
+     * the frequencies (now counted by those 32 bits) are made again from the
+     * texts by the next write (engine/dedup.c, reindex). */
+    "CREATE TABLE dedup_rep_9 ("
+    "  challenge_id INTEGER NOT NULL REFERENCES challenge(id),"
+    "  mention_id INTEGER NOT NULL REFERENCES mention(id),"
+    "  features BLOB NOT NULL,"
+    "  PRIMARY KEY (challenge_id, mention_id)"
+    ") STRICT, WITHOUT ROWID;"
+    "INSERT INTO dedup_rep_9 (challenge_id, mention_id, features)"
+    " SELECT challenge_id, mention_id, x'' FROM dedup_rep;"
+    "DROP TABLE dedup_rep;"
+    "ALTER TABLE dedup_rep_9 RENAME TO dedup_rep;"
+    "CREATE INDEX dedup_rep_mention ON dedup_rep(mention_id);"
+    "INSERT OR REPLACE INTO dedup_meta (key, value) SELECT 'reindex', 1"
+    " WHERE EXISTS (SELECT 1 FROM dedup_rep) OR EXISTS (SELECT 1 FROM dedup_df_chunk);",
 };
 
 static const char *const scripts[DEFIS_SCRIPT_COUNT] = {

@@ -551,6 +551,15 @@ DefisFeatures *defis_features_new(const guint64 *hashes, gsize n)
     return features_take(g_memdup2(hashes, n * sizeof *hashes), n);
 }
 
+DefisFeatures *defis_features_packed(const DefisFeatures *features)
+{
+    g_return_val_if_fail(features != NULL, NULL);
+    guint64 *hashes = g_new(guint64, MAX(features->n, 1));
+    for (gsize i = 0; i < features->n; i++)
+        hashes[i] = defis_feature_unpack(defis_feature_pack(features->hashes[i]));
+    return features_take(hashes, features->n);
+}
+
 void defis_features_free(DefisFeatures *features)
 {
     if (!features)

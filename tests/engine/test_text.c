@@ -281,6 +281,38 @@ static void test_text__features_are_sorted_unique_and_counted(void **state)
     assert_true(defis_features_similarity(empty, f, NULL) == 0.0);
 }
 
+/* The stored form of features: 32 bits each, kinds kept, a set again (sorted,
+ * unique), the same packed twice; and as similar as the whole features. */
+static void test_text__features_packed(void **state)
+{
+    DefisText *text = *state;
+    g_autoptr(DefisFeatures) whole = defis_text_features(
+        text, "Trouver des bénévoles pour animer le jardin partagé du quartier", -1);
+    g_autoptr(DefisFeatures) packed = defis_features_packed(whole);
+    assert_true(packed->n > 0 && packed->n <= whole->n);
+    gsize kinds[DEFIS_FEATURE_KINDS] = {0};
+    for (gsize i = 0; i < packed->n; i++) {
+        guint64 f = packed->hashes[i];
+        assert_true(i == 0 || packed->hashes[i - 1] < f);
+        assert_true(defis_feature_unpack(defis_feature_pack(f)) == f);
+        kinds[defis_feature_kind(f)]++;
+    }
+    for (int k = 0; k < DEFIS_FEATURE_KINDS; k++)
+        assert_int_equal(kinds[k], whole->count[k]); /* no two met here */
+    for (gsize i = 0; i < whole->n; i++)
+        assert_int_equal(
+            defis_feature_kind(defis_feature_unpack(defis_feature_pack(whole->hashes[i]))),
+            defis_feature_kind(whole->hashes[i]));
+    g_autoptr(DefisFeatures) again = defis_features_packed(packed);
+    assert_int_equal(again->n, packed->n);
+    assert_memory_equal(again->hashes, packed->hashes, packed->n * sizeof(guint64));
+    g_autoptr(DefisFeatures) other = defis_text_features(
+        text, "trouver des benevoles pour animer un jardin partage de quartier", -1);
+    g_autoptr(DefisFeatures) other_packed = defis_features_packed(other);
+    assert_true(defis_features_similarity(whole, other, NULL) ==
+                defis_features_similarity(packed, other_packed, NULL));
+}
+
 static void test_text__features_are_stable(void **state)
 {
     /* Hashes are stored by the engine: a fresh pipeline must give the same ones. */
@@ -426,6 +458,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_text__features_are_sorted_unique_and_counted, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_text__features_are_stable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text__features_packed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text__word_order_keeps_words_and_ngrams, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_text__typos_share_ngrams, setup, teardown),
