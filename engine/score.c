@@ -240,11 +240,18 @@ static gint64 respondents_of(const DefisScoreContext *ctx, gint64 network_id)
     return n ? n->respondents : 0;
 }
 
+static int compare_network_acc(gconstpointer a, gconstpointer b)
+{
+    gint64 x = ((const NetworkAcc *)a)->network_id, y = ((const NetworkAcc *)b)->network_id;
+    return (x > y) - (x < y);
+}
+
 /* Writes the score rows of the challenge accumulated in ACC, then empties ACC. */
 static gboolean flush(DefisScoreContext *ctx, ChallengeAcc *acc, GError **error)
 {
     if (!acc->id)
         return TRUE;
+    g_array_sort(acc->networks, compare_network_acc); /* the sum's order, always the same */
     guint count = acc->networks->len;
     g_autofree DefisNetworkSupport *rows = g_new(DefisNetworkSupport, count ? count : 1);
     gint64 votes = 0;
@@ -291,42 +298,75 @@ static gboolean flush(DefisScoreContext *ctx, ChallengeAcc *acc, GError **error)
     return TRUE;
 }
 
-/* Scores every challenge that SUPPORT (a DEFIS_SQL_SCORE_SUPPORT_* statement,
- * bound) yields rows for; returns how many, or -1. */
-static gint64 score_support(DefisScoreContext *ctx, DefisStmt *support, GError **error)
+/* Counts one supporting place, the current row of ROW (a DEFIS_SQL_SCORE_SUPPORT_*
+ * or _VOTES_* statement), in ACC, writing the challenge before when it is
+ * another. */
+static gboolean add_support(DefisScoreContext *ctx, ChallengeAcc *acc, DefisStmt *row,
+                            GError **error)
+{
+    gint64 id = defis_stmt_int(row, 0);
+    gint64 network_id = defis_stmt_int(row, 1);
+    gint64 members = defis_stmt_int(row, 3);
+    if (id != acc->id) {
+        if (!flush(ctx, acc, error))
+            return FALSE;
+        acc->id = id;
+    }
+    NetworkAcc *a = NULL;
+    for (guint i = 0; !a && i < acc->networks->len; i++)
+        if (g_array_index(acc->networks, NetworkAcc, i).network_id == network_id)
+            a = &g_array_index(acc->networks, NetworkAcc, i);
+    if (!a) {
+        g_array_append_val(acc->networks, ((NetworkAcc){network_id, 0, 0, 0}));
+        a = &g_array_index(acc->networks, NetworkAcc, acc->networks->len - 1);
+    }
+    a->places++;
+    a->people += members;
+    if (!defis_stmt_is_null(row, 5))
+        a->anonymous = MAX(a->anonymous, defis_stmt_int(row, 5));
+    acc->places++;
+    acc->people += members;
+    acc->mentions += defis_stmt_int(row, 4);
+    if (!defis_stmt_is_null(row, 6)) {
+        acc->importance_sum += defis_stmt_int(row, 6);
+        acc->importance_count++;
+    }
+    return TRUE;
+}
+
+/* -1, 0, 1 as the (challenge, place) of A's row comes before, with or after
+ * B's; a statement with no row (HAS false) comes after every other. */
+static int support_order(DefisStmt *a, gboolean has_a, DefisStmt *b, gboolean has_b)
+{
+    if (!has_a || !has_b)
+        return has_a ? -1 : has_b ? 1 : 0;
+    for (int col = 0; col <= 2; col += 2) {
+        gint64 x = defis_stmt_int(a, col), y = defis_stmt_int(b, col);
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+
+/* Scores every challenge that MENTIONS and VOTES (a DEFIS_SQL_SCORE_SUPPORT_*
+ * statement and its _VOTES_* twin, bound) yield rows for, merging them: a place
+ * that has both mentioned and voted counts once, with its mentions' figures.
+ * Returns how many, or -1. */
+static gint64 score_support(DefisScoreContext *ctx, DefisStmt *mentions, DefisStmt *votes,
+                            GError **error)
 {
     ChallengeAcc acc = {0};
     acc.networks = g_array_new(FALSE, FALSE, sizeof(NetworkAcc));
-    gboolean row = FALSE, ok;
-    while ((ok = defis_stmt_step(support, &row, error)) && row) {
-        gint64 id = defis_stmt_int(support, 0);
-        gint64 network_id = defis_stmt_int(support, 1);
-        gint64 members = defis_stmt_int(support, 3);
-        if (id != acc.id) {
-            if (!(ok = flush(ctx, &acc, error)))
-                break;
-            acc.id = id;
-        }
-        NetworkAcc *a = acc.networks->len
-                            ? &g_array_index(acc.networks, NetworkAcc, acc.networks->len - 1)
-                            : NULL;
-        if (!a || a->network_id != network_id) {
-            g_array_append_val(acc.networks, ((NetworkAcc){network_id, 0, 0, 0}));
-            a = &g_array_index(acc.networks, NetworkAcc, acc.networks->len - 1);
-        }
-        a->places++;
-        a->people += members;
-        if (!defis_stmt_is_null(support, 5))
-            a->anonymous = MAX(a->anonymous, defis_stmt_int(support, 5));
-        acc.places++;
-        acc.people += members;
-        acc.mentions += defis_stmt_int(support, 4);
-        if (!defis_stmt_is_null(support, 6)) {
-            acc.importance_sum += defis_stmt_int(support, 6);
-            acc.importance_count++;
-        }
+    gboolean has_m = FALSE, has_v = FALSE;
+    gboolean ok = defis_stmt_step(mentions, &has_m, error) && defis_stmt_step(votes, &has_v, error);
+    while (ok && (has_m || has_v)) {
+        int order = support_order(mentions, has_m, votes, has_v);
+        ok = add_support(ctx, &acc, order <= 0 ? mentions : votes, error) &&
+             (order > 0 || defis_stmt_step(mentions, &has_m, error)) &&
+             (order < 0 || defis_stmt_step(votes, &has_v, error));
     }
-    defis_stmt_reset(support);
+    defis_stmt_reset(mentions);
+    defis_stmt_reset(votes);
     if (ok)
         ok = flush(ctx, &acc, error);
     g_array_unref(acc.networks);
@@ -433,7 +473,9 @@ static gboolean recompute_ids(DefisScoreContext *ctx, const char *json, gboolean
         return FALSE;
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_SCORE_SUPPORT_IDS);
     defis_stmt_bind_text(stmt, 1, json, -1);
-    if (score_support(ctx, stmt, error) < 0)
+    DefisStmt *votes = defis_store_stmt(store, DEFIS_SQL_SCORE_VOTES_IDS);
+    defis_stmt_bind_text(votes, 1, json, -1);
+    if (score_support(ctx, stmt, votes, error) < 0)
         return FALSE;
     if (!content)
         return exec_json(store, DEFIS_SQL_SCORE_THEME_TOTALS, json, error);
@@ -724,7 +766,8 @@ gint64 defis_score_refresh_all(DefisStore *store, GError **error)
     g_autoptr(GArray) changed = g_array_new(FALSE, FALSE, sizeof(gint64));
     gint64 scored = -1;
     if (ctx && save_respondents(ctx, changed, error) && save_members(store, NULL, error))
-        scored = score_support(ctx, defis_store_stmt(store, DEFIS_SQL_SCORE_SUPPORT_ALL), error);
+        scored = score_support(ctx, defis_store_stmt(store, DEFIS_SQL_SCORE_SUPPORT_ALL),
+                               defis_store_stmt(store, DEFIS_SQL_SCORE_VOTES_ALL), error);
     gboolean ok = scored >= 0 &&
                   index_themes(store, defis_store_stmt(store, DEFIS_SQL_SCORE_THEMES_ALL), error) &&
                   index_texts(store, defis_store_stmt(store, DEFIS_SQL_SCORE_TEXTS_ALL), error);

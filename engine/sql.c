@@ -250,23 +250,34 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
     [DEFIS_SQL_SCORE_RESPONDENTS_DELETE_ALL] = "DELETE FROM score_network",
     [DEFIS_SQL_SCORE_MEMBERS_DELETE_ALL] = "DELETE FROM score_place",
     /* One row per (challenge, supporting place): its mentions, the most supporters a
-     * survey tool counted on one of them, its highest importance. */
+     * survey tool counted on one of them, its highest importance. Mentions and
+     * votes apart, each grouped in the order of its index (engine/score.c merges
+     * them): together they were copied and sorted, 80,000 rows for one large
+     * challenge. */
     [DEFIS_SQL_SCORE_SUPPORT_IDS] =
-        "SELECT s.challenge_id, p.network_id, s.place_id, coalesce(p.members, 0),"
-        "  count(s.mention), max(s.votes), max(s.importance)"
-        " FROM (SELECT challenge_id, place_id, 1 AS mention, votes, importance FROM mention"
-        "         WHERE challenge_id IN (SELECT value FROM json_each(?1))"
-        "       UNION ALL SELECT challenge_id, place_id, NULL, NULL, NULL FROM vote"
-        "         WHERE challenge_id IN (SELECT value FROM json_each(?1))) s"
-        " JOIN place p ON p.id = s.place_id"
-        " GROUP BY s.challenge_id, s.place_id ORDER BY s.challenge_id, p.network_id, s.place_id",
+        "SELECT g.challenge_id, p.network_id, g.place_id, coalesce(p.members, 0), g.n, g.votes,"
+        "  g.importance"
+        " FROM (SELECT challenge_id, place_id, count(*) AS n, max(votes) AS votes,"
+        "         max(importance) AS importance FROM mention"
+        "       WHERE challenge_id IN (SELECT value FROM json_each(?1))"
+        "       GROUP BY challenge_id, place_id) g"
+        " JOIN place p ON p.id = g.place_id ORDER BY g.challenge_id, g.place_id",
     [DEFIS_SQL_SCORE_SUPPORT_ALL] =
-        "SELECT s.challenge_id, p.network_id, s.place_id, coalesce(p.members, 0),"
-        "  count(s.mention), max(s.votes), max(s.importance)"
-        " FROM (SELECT challenge_id, place_id, 1 AS mention, votes, importance FROM mention"
-        "       UNION ALL SELECT challenge_id, place_id, NULL, NULL, NULL FROM vote) s"
-        " JOIN place p ON p.id = s.place_id"
-        " GROUP BY s.challenge_id, s.place_id ORDER BY s.challenge_id, p.network_id, s.place_id",
+        "SELECT g.challenge_id, p.network_id, g.place_id, coalesce(p.members, 0), g.n, g.votes,"
+        "  g.importance"
+        " FROM (SELECT challenge_id, place_id, count(*) AS n, max(votes) AS votes,"
+        "         max(importance) AS importance FROM mention"
+        "       GROUP BY challenge_id, place_id) g"
+        " JOIN place p ON p.id = g.place_id ORDER BY g.challenge_id, g.place_id",
+    [DEFIS_SQL_SCORE_VOTES_IDS] =
+        "SELECT g.challenge_id, p.network_id, g.place_id, coalesce(p.members, 0), 0, NULL, NULL"
+        " FROM (SELECT DISTINCT challenge_id, place_id FROM vote"
+        "       WHERE challenge_id IN (SELECT value FROM json_each(?1))) g"
+        " JOIN place p ON p.id = g.place_id ORDER BY g.challenge_id, g.place_id",
+    [DEFIS_SQL_SCORE_VOTES_ALL] =
+        "SELECT g.challenge_id, p.network_id, g.place_id, coalesce(p.members, 0), 0, NULL, NULL"
+        " FROM (SELECT DISTINCT challenge_id, place_id FROM vote) g"
+        " JOIN place p ON p.id = g.place_id ORDER BY g.challenge_id, g.place_id",
     [DEFIS_SQL_SCORE_INSERT] =
         "INSERT INTO challenge_score (challenge_id, score, votes, networks, places, people,"
         " mentions, importance_sum, importance_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

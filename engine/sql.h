@@ -120,8 +120,10 @@ typedef enum {
     DEFIS_SQL_SCORE_MEMBERS_DELETE_ALL,
     DEFIS_SQL_SCORE_SUPPORT_IDS,       /* ?1 JSON ids -> challenge, network, place, members,
                                           mentions, max votes, max importance (by challenge,
-                                          network, place) */
+                                          place), from the mentions */
     DEFIS_SQL_SCORE_SUPPORT_ALL,       /* the same for every challenge */
+    DEFIS_SQL_SCORE_VOTES_IDS,         /* the same from the votes (mentions 0, NULLs) */
+    DEFIS_SQL_SCORE_VOTES_ALL,         /* the same for every challenge */
     DEFIS_SQL_SCORE_INSERT,            /* ?1 challenge, ?2 score, ?3 votes, ?4 networks, ?5 places,
                                           ?6 people, ?7 mentions, ?8 importance sum, ?9 count */
     DEFIS_SQL_SCORE_NETWORK_INSERT,    /* ?1 challenge, ?2 network, ?3 k, ?4 places, ?5 anonymous,
