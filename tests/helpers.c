@@ -60,6 +60,22 @@ void test_tmpdir_remove(const char *dir)
         remove_tree(dir);
 }
 
+void test_store_open(char **dir, char **db, DefisStore **store)
+{
+    *dir = test_tmpdir();
+    *db = g_build_filename(*dir, "t.db", NULL);
+    *store = defis_store_open(*db, DEFIS_STORE_READWRITE, NULL);
+    assert_non_null(*store);
+}
+
+void test_store_close(char **dir, char **db, DefisStore **store)
+{
+    g_clear_pointer(store, defis_store_close);
+    test_tmpdir_remove(*dir);
+    g_clear_pointer(dir, g_free);
+    g_clear_pointer(db, g_free);
+}
+
 char *test_write_file(const char *dir, const char *name, const char *content, gssize length)
 {
     char *path = g_build_filename(dir, name, NULL);

@@ -25,6 +25,12 @@ const char *test_defis_bin(void);
 char *test_tmpdir(void);
 void test_tmpdir_remove(const char *dir);
 
+/* A store, t.db, in a fresh temporary folder, for a test's setup: sets *DIR,
+ * *DB (its path) and *STORE. test_store_close closes it, removes the folder and
+ * clears all three. */
+void test_store_open(char **dir, char **db, DefisStore **store);
+void test_store_close(char **dir, char **db, DefisStore **store);
+
 /* Writes CONTENT (LENGTH bytes, -1 for NUL-terminated) to DIR/NAME; returns the path. */
 char *test_write_file(const char *dir, const char *name, const char *content, gssize length);
 

@@ -15,19 +15,13 @@ static DefisStore *store;
 
 static int setup(void **state)
 {
-    dir = test_tmpdir();
-    db = g_build_filename(dir, "t.db", NULL);
-    store = defis_store_open(db, DEFIS_STORE_READWRITE, NULL);
-    assert_non_null(store);
+    test_store_open(&dir, &db, &store);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    g_clear_pointer(&store, defis_store_close);
-    test_tmpdir_remove(dir);
-    g_clear_pointer(&db, g_free);
-    g_clear_pointer(&dir, g_free);
+    test_store_close(&dir, &db, &store);
     return 0;
 }
 

@@ -55,10 +55,7 @@ static void load(void)
 
 static int setup(void **state)
 {
-    dir = test_tmpdir();
-    db = g_build_filename(dir, "t.db", NULL);
-    store = defis_store_open(db, DEFIS_STORE_READWRITE, NULL);
-    assert_non_null(store);
+    test_store_open(&dir, &db, &store);
     assert_true(defis_network_add(store, "Alpha", "Sud", "test", NULL) > 0);
     assert_true(defis_network_add(store, "Beta", "Sud", "test", NULL) > 0);
     assert_true(defis_network_add(store, "Gamma", "Nord", "test", NULL) > 0);
@@ -69,10 +66,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    g_clear_pointer(&store, defis_store_close);
-    test_tmpdir_remove(dir);
-    g_clear_pointer(&dir, g_free);
-    g_clear_pointer(&db, g_free);
+    test_store_close(&dir, &db, &store);
     return 0;
 }
 
