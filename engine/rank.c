@@ -348,18 +348,6 @@ static gboolean page_preview(DefisScoreContext *ctx, DefisStore *store, const De
     return TRUE;
 }
 
-static json_t *themes_of(DefisStore *store, gint64 id, GError **error)
-{
-    g_autoptr(json_t) list = json_array();
-    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_SCORE_THEMES_OF);
-    defis_stmt_bind_int(stmt, 1, id);
-    gboolean row = FALSE, ok;
-    while ((ok = defis_stmt_step(stmt, &row, error)) && row)
-        json_array_append_new(list, json_string(defis_stmt_text(stmt, 0)));
-    defis_stmt_reset(stmt);
-    return ok ? g_steal_pointer(&list) : NULL;
-}
-
 static json_t *render(DefisScoreContext *ctx, DefisStore *store, const DefisRankQuery *q,
                       const Plan *plan, GArray *rows, GError **error)
 {
@@ -370,7 +358,7 @@ static json_t *render(DefisScoreContext *ctx, DefisStore *store, const DefisRank
     g_autoptr(json_t) list = json_array();
     for (guint i = 0; i < shown; i++) {
         const Row *r = &g_array_index(rows, Row, i);
-        json_t *themes = themes_of(store, r->id, error);
+        json_t *themes = defis_score_themes_of(store, r->id, error);
         if (!themes)
             return NULL;
         json_t *item =

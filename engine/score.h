@@ -81,6 +81,10 @@ gint64 defis_score_rescore_all(DefisStore *store, const char *actor, GError **er
 json_t *defis_score_explain(DefisStore *store, gint64 id, const DefisScoreSettings *settings,
                             GError **error);
 
+/* The theme labels of challenge ID (as first written), a new JSON array; NULL
+ * on a store error. */
+json_t *defis_score_themes_of(DefisStore *store, gint64 id, GError **error);
+
 /* ---- Computing under given settings (ranking previews, breakdowns) -------- */
 
 typedef struct DefisScoreContext DefisScoreContext;

@@ -45,7 +45,7 @@ static json_t *list_votes(DefisStore *store, gint64 id, GError **error)
     return defis_stmt_json_rows(stmt, vote_row, error);
 }
 
-static json_t *list_themes(DefisStore *store, gint64 id, GError **error)
+json_t *defis_score_themes_of(DefisStore *store, gint64 id, GError **error)
 {
     g_autoptr(json_t) list = json_array();
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_SCORE_THEMES_OF);
@@ -106,7 +106,7 @@ static json_t *explain(DefisStore *store, gint64 id, const DefisScoreSettings *s
     json_object_set_new(out, "reach",
                         json_pack("{s:I, s:I, s:I}", "networks", (json_int_t)sums.networks,
                                   "places", (json_int_t)sums.places, "people", (json_int_t)people));
-    json_t *themes = list_themes(store, id, error);
+    json_t *themes = defis_score_themes_of(store, id, error);
     json_t *mention_list = themes ? list_mentions(store, id, error) : NULL;
     json_t *vote_list = mention_list ? list_votes(store, id, error) : NULL;
     json_object_set_new(out, "themes", themes);

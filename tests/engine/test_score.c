@@ -50,16 +50,6 @@ static gint64 challenge_id(const char *title)
     return id;
 }
 
-static void run_sql(const char *sql)
-{
-    sqlite3 *conn = NULL;
-    assert_int_equal(sqlite3_open(db, &conn), SQLITE_OK);
-    char *message = NULL;
-    if (sqlite3_exec(conn, sql, NULL, NULL, &message) != SQLITE_OK)
-        fail_msg("%s: %s", sql, message);
-    sqlite3_close(conn);
-}
-
 /* Every derived row, in a fixed order, as text: equal dumps, equal scores. */
 static char *dump_scores(void)
 {
@@ -324,7 +314,7 @@ static void test_score__merge_never_double_counts_and_unmerge_restores(void **st
         "UPDATE challenge SET state = 'merged', merged_into = %" G_GINT64_FORMAT
         " WHERE id = %" G_GINT64_FORMAT ";",
         source, source, target, source, target, source, target, source);
-    run_sql(merge);
+    test_exec(db, merge);
     refresh(target, source);
     g_autoptr(json_t) c = explain(target);
     /* P1 wrote both: once. G1 voted for both: once. P1 P2 P3 Q1 G1. */
@@ -349,7 +339,7 @@ static void test_score__merge_never_double_counts_and_unmerge_restores(void **st
         "UPDATE challenge SET state = 'open', merged_into = NULL WHERE id = %" G_GINT64_FORMAT
         ";DROP TABLE moved;",
         source, source, source);
-    run_sql(unmerge);
+    test_exec(db, unmerge);
     refresh(source, target);
     g_autofree char *after = dump_scores();
     assert_string_equal(before, after);
@@ -362,7 +352,7 @@ static void test_score__a_challenge_left_empty_loses_its_rows(void **state)
     g_autofree char *sql = g_strdup_printf("UPDATE mention SET challenge_id = %" G_GINT64_FORMAT
                                            " WHERE challenge_id = %" G_GINT64_FORMAT,
                                            challenge_id("Autre"), id);
-    run_sql(sql);
+    test_exec(db, sql);
     refresh(id, challenge_id("Autre"));
     g_autoptr(json_t) c = explain(id);
     assert_true(json_real_value(json_object_get(c, "score")) == 0.0);
