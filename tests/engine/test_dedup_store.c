@@ -328,6 +328,68 @@ static void test_damaged_index_is_reported_and_rebuilt(void **state)
                      0);
 }
 
+/* What the placing left in PATH: each mention's challenge, the representatives
+ * with their features, the band keys and the frequencies. */
+static char *placing_digest(const char *path)
+{
+    return test_query_text(
+        path, "SELECT (SELECT group_concat(challenge_id, ',') FROM"
+              "         (SELECT challenge_id FROM mention ORDER BY id))"
+              " || '/' || (SELECT group_concat(challenge_id || ':' || mention_id || ':'"
+              "         || hex(features), ',') FROM"
+              "         (SELECT * FROM dedup_rep ORDER BY challenge_id, mention_id))"
+              " || '/' || (SELECT group_concat(hex(entries), ',') FROM"
+              "         (SELECT entries FROM dedup_bucket ORDER BY id))"
+              " || '/' || (SELECT group_concat(hex(entries), ',') FROM"
+              "         (SELECT entries FROM dedup_df_chunk ORDER BY id))");
+}
+
+/* A store of schema 8 (representatives by mention, 8 bytes a feature) is
+ * upgraded by migration 9 and reindexed by its next import, which then places
+ * as a store built fresh does. */
+static void test_upgrade_from_schema_8(void **state)
+{
+    const char *first = "place,challenge\n"
+                        "La Fabrique,Trouver des financements pour l'animation\n"
+                        "Le Tiers,Financer l'animation du lieu\n"
+                        "La Fabrique,Recruter des bénévoles pour l'accueil\n"
+                        "Le Tiers,recruter des benevoles pour accueillir le public\n"
+                        "Le Hangar,Mutualiser les outils de gestion entre lieux\n";
+    const char *next = "place,challenge\n"
+                       "La Cale,Trouver un financement pour l'animation\n"
+                       "Le Port,Mutualiser nos outils de gestion\n"
+                       "Le Port,Ouvrir le lieu le dimanche\n";
+    assert_true(defis_network_add(store, "Occitanie", NULL, "test", NULL) > 0);
+    test_import_csv(store, dir, "Occitanie", first);
+    test_import_csv(store, dir, "Occitanie", next);
+    g_clear_pointer(&store, defis_store_close);
+    g_autofree char *fresh = placing_digest(db);
+
+    g_autofree char *old = g_build_filename(dir, "old.db", NULL);
+    DefisStore *upgraded = defis_store_open(old, DEFIS_STORE_READWRITE, NULL);
+    assert_non_null(upgraded);
+    assert_true(defis_network_add(upgraded, "Occitanie", NULL, "test", NULL) > 0);
+    test_import_csv(upgraded, dir, "Occitanie", first);
+    defis_store_close(upgraded);
+    test_exec(old, "CREATE TABLE rep_8 (mention_id INTEGER PRIMARY KEY REFERENCES mention(id),"
+                   " challenge_id INTEGER NOT NULL REFERENCES challenge(id),"
+                   " features BLOB NOT NULL) STRICT;"
+                   "INSERT INTO rep_8 SELECT mention_id, challenge_id,"
+                   " zeroblob(2 * length(features)) FROM dedup_rep;"
+                   "DROP TABLE dedup_rep; ALTER TABLE rep_8 RENAME TO dedup_rep;"
+                   "CREATE INDEX dedup_rep_challenge ON dedup_rep(challenge_id);"
+                   "PRAGMA user_version = 8;");
+    upgraded = defis_store_open(old, DEFIS_STORE_READWRITE, NULL);
+    assert_non_null(upgraded);
+    assert_int_equal(test_query_int(old, "PRAGMA user_version"), defis_store_schema_version());
+    assert_int_equal(test_query_int(old, "SELECT value FROM dedup_meta WHERE key = 'reindex'"), 1);
+    test_import_csv(upgraded, dir, "Occitanie", next);
+    defis_store_close(upgraded);
+    assert_int_equal(test_query_int(old, "SELECT value FROM dedup_meta WHERE key = 'reindex'"), 0);
+    g_autofree char *after = placing_digest(old);
+    assert_string_equal(after, fresh);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +398,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bands_find_put_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bands_filter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reindex, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_upgrade_from_schema_8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_index_is_reported_and_rebuilt, setup,
                                         teardown),
     };
