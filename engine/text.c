@@ -598,6 +598,34 @@ void defis_features_weigh(DefisFeatures *features, DefisFeatureWeightFunc weight
         features->weights[i] = weight(features->hashes[i], user_data);
 }
 
+/* Adds to *COMMON and *ALL the weights of the shared features and of all the
+ * features of two sorted, weighed runs (AH, AW, AN) and (BH, BW, BN) of one kind,
+ * in the order defis_features_similarity's general loop would: the same sums
+ * to the last bit, kept in registers. */
+static void merge_weighed(const guint64 *ah, const double *aw, gsize an, const guint64 *bh,
+                          const double *bw, gsize bn, double *common, double *all)
+{
+    double c = *common, t = *all;
+    gsize i = 0, j = 0;
+    while (i < an && j < bn) {
+        if (ah[i] < bh[j]) {
+            t += aw[i++];
+        } else if (ah[i] > bh[j]) {
+            t += bw[j++];
+        } else {
+            double w = (aw[i++] + bw[j++]) / 2;
+            t += w;
+            c += w;
+        }
+    }
+    while (i < an)
+        t += aw[i++];
+    while (j < bn)
+        t += bw[j++];
+    *common = c;
+    *all = t;
+}
+
 double defis_features_similarity(const DefisFeatures *a, const DefisFeatures *b,
                                  const DefisSimilarity *similarity)
 {
@@ -605,6 +633,14 @@ double defis_features_similarity(const DefisFeatures *a, const DefisFeatures *b,
     DefisSimilarity chosen = similarity ? *similarity : DEFIS_SIMILARITY_DEFAULT;
     double common[DEFIS_FEATURE_KINDS] = {0}, all[DEFIS_FEATURE_KINDS] = {0};
     gsize i = 0, j = 0;
+    if (a->weights && b->weights) { /* both weighed (the deduplication): kind by kind */
+        for (int k = 0; k < DEFIS_FEATURE_KINDS; k++) {
+            merge_weighed(a->hashes + i, a->weights + i, a->count[k], b->hashes + j,
+                          b->weights + j, b->count[k], &common[k], &all[k]);
+            i += a->count[k];
+            j += b->count[k];
+        }
+    }
     while (i < a->n || j < b->n) {
         guint64 feature;
         gboolean shared = FALSE;

@@ -424,6 +424,34 @@ static void test_text__similarity_weights(void **state)
     assert_float_equal(defis_features_jaccard(c, d), 1.0, 1e-9);
 }
 
+/* A weight that varies from feature to feature. */
+static double weight_by_hash(guint64 feature, gpointer data)
+{
+    return 0.5 + (double)(feature % 97) / 13.0;
+}
+
+/* Features weighed beforehand (the deduplication's way, summed kind by kind)
+ * give the very number the weight function gives when called feature by
+ * feature. */
+static void test_text__similarity_weighed_beforehand(void **state)
+{
+    DefisText *text = *state;
+    const char *texts[] = {"Trouver des bénévoles pour animer le jardin partagé",
+                           "trouver des benevoles pour le jardin", "Ouvrir le lieu le dimanche",
+                           "Les ATELIERS !", "financer l'animation du tiers-lieu"};
+    DefisSimilarity called = {.kind_weight = {0.5, 0.1, 0.4}, .weight = weight_by_hash};
+    for (guint x = 0; x < G_N_ELEMENTS(texts); x++)
+        for (guint y = 0; y < G_N_ELEMENTS(texts); y++) {
+            g_autoptr(DefisFeatures) a = features(text, texts[x]);
+            g_autoptr(DefisFeatures) b = features(text, texts[y]);
+            double expected = defis_features_similarity(a, b, &called);
+            defis_features_weigh(a, weight_by_hash, NULL);
+            defis_features_weigh(b, weight_by_hash, NULL);
+            assert_true(defis_features_similarity(a, b, &called) == expected);
+            assert_true(x != y || expected == 1.0);
+        }
+}
+
 static void test_text__options(void **state)
 {
     g_autoptr(GError) error = NULL;
@@ -464,6 +492,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_text__typos_share_ngrams, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text__similarity_on_concrete_pairs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text__similarity_weights, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text__similarity_weighed_beforehand, setup, teardown),
         cmocka_unit_test(test_text__options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
