@@ -381,10 +381,19 @@ typedef struct {
     double similarity;
 } Candidate;
 
-/* The signature that indexes FEATURES. */
-static void sign(const DefisFeatures *features, DefisMinhash *signature)
+/* A representative to be, from placing to placed: its features as stored
+ * (packed, weighed) and its band keys, made once. */
+typedef struct {
+    DefisFeatures *packed;
+    guint64 keys[DEFIS_MINHASH_BANDS];
+} Represent;
+
+/* The band keys that index FEATURES (whole, not packed). */
+static void band_keys(const DefisFeatures *features, guint64 keys[DEFIS_MINHASH_BANDS])
 {
-    defis_minhash_sign(features->hashes, features->n, signature);
+    DefisMinhash signature;
+    defis_minhash_sign(features->hashes, features->n, &signature);
+    defis_minhash_bands(&signature, keys);
 }
 
 /* The candidate challenges of a signature, most band hits first. */
@@ -412,10 +421,9 @@ static int compare_hits(gconstpointer a, gconstpointer b)
  * the verifications. */
 #define MIN_HITS 2
 
-static GArray *candidates(DefisDedup *dedup, const DefisMinhash *signature, GError **error)
+static GArray *candidates(DefisDedup *dedup, const guint64 keys[DEFIS_MINHASH_BANDS],
+                          GError **error)
 {
-    guint64 keys[DEFIS_MINHASH_BANDS];
-    defis_minhash_bands(signature, keys);
     DefisIdMap hits;
     defis_idmap_init(&hits);
     gint64 rows[HOT_BAND];
@@ -507,29 +515,27 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
 
     /* 2. Candidates through the LSH index, 3. verified against each as a whole. */
     placement->worded = TRUE;
-    DefisFeatures *features = defis_text_features(dedup->text, text, -1);
+    g_autoptr(DefisFeatures) features = defis_text_features(dedup->text, text, -1);
+    g_autoptr(DefisFeatures) packed = NULL; /* as stored, weighed */
+    guint64 keys[DEFIS_MINHASH_BANDS];
     Candidate best = {0, -1};
     if (features->n > 0 && !defis__dedup_count_document(dedup, features, error)) {
-        defis_features_free(features);
         return FALSE;
     }
     if (features->n > 0) {
         /* Signed whole; compared as the representatives are stored. */
-        DefisMinhash signature;
-        sign(features, &signature);
-        g_autoptr(DefisFeatures) packed = defis_features_packed(features);
+        band_keys(features, keys);
+        packed = defis_features_packed(features);
         weigh(dedup, packed);
-        g_autoptr(GArray) found = candidates(dedup, &signature, error);
+        g_autoptr(GArray) found = candidates(dedup, keys, error);
         if (!found) {
-            defis_features_free(features);
-            return FALSE;
+                return FALSE;
         }
         for (guint i = 0; i < found->len; i++) {
             Candidate *c = &g_array_index(found, Candidate, i);
             DefisDedupReps *reps = defis__dedup_reps_of(dedup, c->id, error);
             if (!reps) {
-                defis_features_free(features);
-                return FALSE;
+                        return FALSE;
             }
             c->similarity = challenge_similarity(dedup, packed, reps);
             if (c->similarity > best.similarity)
@@ -551,56 +557,58 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
             placement->challenge_id = defis__dedup_create_challenge(dedup, text, error);
             placement->created = TRUE;
             if (!placement->challenge_id) {
-                defis_features_free(features);
-                return FALSE;
+                        return FALSE;
             }
         }
         for (guint i = 0; i < found->len; i++) {
             Candidate *c = &g_array_index(found, Candidate, i);
             if (c->similarity < 0 && !defis__dedup_note_review(dedup, placement->challenge_id,
                                                                c->id, -c->similarity - 1, error)) {
-                defis_features_free(features);
-                return FALSE;
+                        return FALSE;
             }
         }
     } else {
         placement->challenge_id = defis__dedup_create_challenge(dedup, text, error);
         placement->created = TRUE;
         if (!placement->challenge_id) {
-            defis_features_free(features);
-            return FALSE;
+                return FALSE;
         }
     }
     remember_twin(dedup, hash, placement->challenge_id);
 
     DefisDedupReps *reps =
         placement->created ? NULL : defis__dedup_reps_of(dedup, placement->challenge_id, error);
-    if (!placement->created && !reps) {
-        defis_features_free(features);
+    if (!placement->created && !reps)
         return FALSE;
-    }
     placement->represent =
         features->n > 0 && (placement->created || reps->features->len < dedup->settings.max_reps);
-    if (placement->represent)
-        placement->features = features;
-    else
-        defis_features_free(features);
+    if (placement->represent) {
+        Represent *r = g_new(Represent, 1);
+        r->packed = g_steal_pointer(&packed);
+        memcpy(r->keys, keys, sizeof keys);
+        placement->features = r;
+    }
     return TRUE;
 }
 
-/* Puts the band keys of a representative MENTION with FEATURES into BANDS,
- * pointing at CHALLENGE (or moves them there). */
-static gboolean put_bands(DefisBands *bands, gint64 mention, gint64 challenge,
-                          const DefisFeatures *features, GError **error)
+/* Puts the band KEYS of a representative MENTION into BANDS, pointing at
+ * CHALLENGE (or moves them there). */
+static gboolean put_keys(DefisBands *bands, gint64 mention, gint64 challenge,
+                         const guint64 keys[DEFIS_MINHASH_BANDS], GError **error)
 {
-    DefisMinhash signature;
-    sign(features, &signature);
-    guint64 keys[DEFIS_MINHASH_BANDS];
-    defis_minhash_bands(&signature, keys);
     for (int b = 0; b < DEFIS_MINHASH_BANDS; b++)
         if (!defis_bands_put(bands, keys[b], mention, challenge, error))
             return FALSE;
     return TRUE;
+}
+
+/* The same, with the keys of FEATURES. */
+static gboolean put_bands(DefisBands *bands, gint64 mention, gint64 challenge,
+                          const DefisFeatures *features, GError **error)
+{
+    guint64 keys[DEFIS_MINHASH_BANDS];
+    band_keys(features, keys);
+    return put_keys(bands, mention, challenge, keys, error);
 }
 
 gboolean defis__dedup_reband(DefisStore *store, DefisBands *bands, gint64 challenge, GError **error)
@@ -627,19 +635,19 @@ gboolean defis__dedup_reband(DefisStore *store, DefisBands *bands, gint64 challe
     return ok && (bands || defis_bands_flush(own, error));
 }
 
-/* Adds MENTION (of CHALLENGE, with FEATURES, stolen) to the representatives,
- * packed, and to the band index. */
-gboolean defis__dedup_add_rep(DefisDedup *dedup, gint64 mention, gint64 challenge,
-                              DefisFeatures *features, GError **error)
+/* Adds MENTION (of CHALLENGE) to the representatives with PACKED (its
+ * features as stored, stolen) and to the band index with KEYS. */
+static gboolean add_rep(DefisDedup *dedup, gint64 mention, gint64 challenge,
+                        DefisFeatures *packed, const guint64 keys[DEFIS_MINHASH_BANDS],
+                        GError **error)
 {
-    DefisFeatures *packed = defis_features_packed(features);
     gboolean ok =
         rep_write(dedup->store, DEFIS_SQL_DEDUP_REP_INSERT, mention, challenge, packed, error) &&
-        put_bands(dedup->bands, mention, challenge, features, error);
-    defis_features_free(features);
+        put_keys(dedup->bands, mention, challenge, keys, error);
     DefisDedupReps *reps = ok ? g_hash_table_lookup(dedup->reps, &challenge) : NULL;
     if (reps) {
-        weigh(dedup, packed);
+        if (!packed->weights)
+            weigh(dedup, packed);
         reps_add(dedup, reps, packed);
     } else {
         defis_features_free(packed);
@@ -647,9 +655,27 @@ gboolean defis__dedup_add_rep(DefisDedup *dedup, gint64 mention, gint64 challeng
     return ok;
 }
 
+gboolean defis__dedup_add_rep(DefisDedup *dedup, gint64 mention, gint64 challenge,
+                              DefisFeatures *features, GError **error)
+{
+    guint64 keys[DEFIS_MINHASH_BANDS];
+    band_keys(features, keys);
+    DefisFeatures *packed = defis_features_packed(features);
+    defis_features_free(features);
+    return add_rep(dedup, mention, challenge, packed, keys, error);
+}
+
+static void represent_free(Represent *r)
+{
+    if (r) {
+        defis_features_free(r->packed);
+        g_free(r);
+    }
+}
+
 void defis_dedup_placement_clear(DefisPlacement *placement)
 {
-    g_clear_pointer(&placement->features, defis_features_free);
+    g_clear_pointer(&placement->features, represent_free);
     placement->represent = FALSE;
 }
 
@@ -658,7 +684,7 @@ gboolean defis_dedup_placed(DefisDedup *dedup, gint64 mention_id, DefisPlacement
 {
     if (!placement->represent)
         return TRUE;
-    DefisFeatures *features = g_steal_pointer(&placement->features);
+    Represent *r = g_steal_pointer(&placement->features);
     placement->represent = FALSE;
     if (placement->created) {
         /* A new challenge: cache its (single) representative right away. */
@@ -669,5 +695,9 @@ gboolean defis_dedup_placed(DefisDedup *dedup, gint64 mention_id, DefisPlacement
         reps->features = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
         g_hash_table_insert(dedup->reps, g_memdup2(&placement->challenge_id, sizeof(gint64)), reps);
     }
-    return defis__dedup_add_rep(dedup, mention_id, placement->challenge_id, features, error);
+    gboolean ok =
+        add_rep(dedup, mention_id, placement->challenge_id, g_steal_pointer(&r->packed), r->keys,
+                error);
+    represent_free(r);
+    return ok;
 }
