@@ -476,10 +476,56 @@ static void add_ngrams(GArray *features, const char *words, gsize n_bytes, guint
     }
 }
 
-static int compare_u64(const void *a, const void *b)
+/* Sorts the N values of A ascending: quicksort (median of three) down to runs
+ * of 16, then one insertion pass. A text has a few hundred features, sorted
+ * for every new wording: inline comparisons, unlike qsort's callback, halve
+ * the time. */
+static void sort_u64(guint64 *a, gsize n)
 {
-    guint64 x = *(const guint64 *)a, y = *(const guint64 *)b;
-    return (x > y) - (x < y);
+    gsize stack[2 * 64], top = 0; /* the larger side is pushed: depth ≤ log2(n) */
+    gsize lo = 0, hi = n;
+    for (;;) {
+        while (hi - lo > 16) {
+            gsize mid = lo + (hi - lo) / 2;
+            guint64 x = a[lo], y = a[mid], z = a[hi - 1];
+            guint64 pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+            gsize i = lo, j = hi - 1;
+            for (;;) {
+                while (a[i] < pivot)
+                    i++;
+                while (a[j] > pivot)
+                    j--;
+                if (i >= j)
+                    break;
+                guint64 t = a[i];
+                a[i++] = a[j];
+                a[j--] = t;
+            }
+            /* [lo, j] <= pivot <= [j + 1, hi) */
+            if (j + 1 - lo < hi - (j + 1)) {
+                stack[top++] = j + 1;
+                stack[top++] = hi;
+                hi = j + 1;
+            } else {
+                stack[top++] = lo;
+                stack[top++] = j + 1;
+                lo = j + 1;
+            }
+        }
+        if (top == 0)
+            break;
+        hi = stack[--top];
+        lo = stack[--top];
+    }
+    for (gsize i = 1; i < n; i++) {
+        guint64 v = a[i];
+        gsize k = i;
+        while (k > 0 && a[k - 1] > v) {
+            a[k] = a[k - 1];
+            k--;
+        }
+        a[k] = v;
+    }
 }
 
 /* Sorts and removes repeats in place, then counts kinds. Takes HASHES. */
@@ -489,7 +535,7 @@ static DefisFeatures *features_take(guint64 *hashes, gsize n)
     while (sorted < n && hashes[sorted - 1] <= hashes[sorted])
         sorted++;
     if (sorted < n)
-        qsort(hashes, n, sizeof *hashes, compare_u64);
+        sort_u64(hashes, n);
     gsize unique = 0;
     for (gsize i = 0; i < n; i++)
         if (unique == 0 || hashes[unique - 1] != hashes[i])
@@ -635,8 +681,8 @@ double defis_features_similarity(const DefisFeatures *a, const DefisFeatures *b,
     gsize i = 0, j = 0;
     if (a->weights && b->weights) { /* both weighed (the deduplication): kind by kind */
         for (int k = 0; k < DEFIS_FEATURE_KINDS; k++) {
-            merge_weighed(a->hashes + i, a->weights + i, a->count[k], b->hashes + j,
-                          b->weights + j, b->count[k], &common[k], &all[k]);
+            merge_weighed(a->hashes + i, a->weights + i, a->count[k], b->hashes + j, b->weights + j,
+                          b->count[k], &common[k], &all[k]);
             i += a->count[k];
             j += b->count[k];
         }

@@ -424,6 +424,39 @@ static void test_text__similarity_weights(void **state)
     assert_float_equal(defis_features_jaccard(c, d), 1.0, 1e-9);
 }
 
+static int compare_u64(const void *a, const void *b)
+{
+    guint64 x = *(const guint64 *)a, y = *(const guint64 *)b;
+    return (x > y) - (x < y);
+}
+
+/* Stored hashes in any order, repeats, runs of one value: sorted and unique,
+ * as qsort and a pass would make them. */
+static void test_text__features_new_sorts(void **state)
+{
+    GRand *rand = g_rand_new_with_seed(11);
+    gsize sizes[] = {0, 1, 2, 3, 16, 17, 100, 1000, 20000};
+    for (guint s = 0; s < G_N_ELEMENTS(sizes); s++)
+        for (int shape = 0; shape < 4; shape++) {
+            gsize n = sizes[s];
+            g_autofree guint64 *v = g_new(guint64, MAX(n, 1));
+            for (gsize i = 0; i < n; i++)
+                v[i] = shape == 0   ? ((guint64)g_rand_int(rand) << 32) | g_rand_int(rand)
+                       : shape == 1 ? (guint64)g_rand_int_range(rand, 0, 50) /* many repeats */
+                       : shape == 2 ? (guint64)(n - i)                       /* descending */
+                                    : 7;                                     /* one value */
+            g_autoptr(DefisFeatures) f = defis_features_new(v, n);
+            qsort(v, n, sizeof *v, compare_u64);
+            gsize unique = 0;
+            for (gsize i = 0; i < n; i++)
+                if (unique == 0 || v[unique - 1] != v[i])
+                    v[unique++] = v[i];
+            assert_int_equal(f->n, unique);
+            assert_memory_equal(f->hashes, v, unique * sizeof *v);
+        }
+    g_rand_free(rand);
+}
+
 /* A weight that varies from feature to feature. */
 static double weight_by_hash(guint64 feature, gpointer data)
 {
@@ -487,6 +520,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_text__features_are_stable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text__features_packed, setup, teardown),
+        cmocka_unit_test(test_text__features_new_sorts),
         cmocka_unit_test_setup_teardown(test_text__word_order_keeps_words_and_ngrams, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_text__typos_share_ngrams, setup, teardown),
