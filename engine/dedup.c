@@ -519,24 +519,21 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
     g_autoptr(DefisFeatures) packed = NULL; /* as stored, weighed */
     guint64 keys[DEFIS_MINHASH_BANDS];
     Candidate best = {0, -1};
-    if (features->n > 0 && !defis__dedup_count_document(dedup, features, error)) {
+    if (features->n > 0 && !defis__dedup_count_document(dedup, features, error))
         return FALSE;
-    }
     if (features->n > 0) {
         /* Signed whole; compared as the representatives are stored. */
         band_keys(features, keys);
         packed = defis_features_packed(features);
         weigh(dedup, packed);
         g_autoptr(GArray) found = candidates(dedup, keys, error);
-        if (!found) {
-                return FALSE;
-        }
+        if (!found)
+            return FALSE;
         for (guint i = 0; i < found->len; i++) {
             Candidate *c = &g_array_index(found, Candidate, i);
             DefisDedupReps *reps = defis__dedup_reps_of(dedup, c->id, error);
-            if (!reps) {
-                        return FALSE;
-            }
+            if (!reps)
+                return FALSE;
             c->similarity = challenge_similarity(dedup, packed, reps);
             if (c->similarity > best.similarity)
                 best = *c;
@@ -556,23 +553,20 @@ gboolean defis_dedup_place(DefisDedup *dedup, const char *text, const char *norm
         if (!placement->challenge_id) {
             placement->challenge_id = defis__dedup_create_challenge(dedup, text, error);
             placement->created = TRUE;
-            if (!placement->challenge_id) {
-                        return FALSE;
-            }
+            if (!placement->challenge_id)
+                return FALSE;
         }
         for (guint i = 0; i < found->len; i++) {
             Candidate *c = &g_array_index(found, Candidate, i);
             if (c->similarity < 0 && !defis__dedup_note_review(dedup, placement->challenge_id,
-                                                               c->id, -c->similarity - 1, error)) {
-                        return FALSE;
-            }
+                                                               c->id, -c->similarity - 1, error))
+                return FALSE;
         }
     } else {
         placement->challenge_id = defis__dedup_create_challenge(dedup, text, error);
         placement->created = TRUE;
-        if (!placement->challenge_id) {
-                return FALSE;
-        }
+        if (!placement->challenge_id)
+            return FALSE;
     }
     remember_twin(dedup, hash, placement->challenge_id);
 
@@ -637,9 +631,8 @@ gboolean defis__dedup_reband(DefisStore *store, DefisBands *bands, gint64 challe
 
 /* Adds MENTION (of CHALLENGE) to the representatives with PACKED (its
  * features as stored, stolen) and to the band index with KEYS. */
-static gboolean add_rep(DefisDedup *dedup, gint64 mention, gint64 challenge,
-                        DefisFeatures *packed, const guint64 keys[DEFIS_MINHASH_BANDS],
-                        GError **error)
+static gboolean add_rep(DefisDedup *dedup, gint64 mention, gint64 challenge, DefisFeatures *packed,
+                        const guint64 keys[DEFIS_MINHASH_BANDS], GError **error)
 {
     gboolean ok =
         rep_write(dedup->store, DEFIS_SQL_DEDUP_REP_INSERT, mention, challenge, packed, error) &&
@@ -695,9 +688,8 @@ gboolean defis_dedup_placed(DefisDedup *dedup, gint64 mention_id, DefisPlacement
         reps->features = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
         g_hash_table_insert(dedup->reps, g_memdup2(&placement->challenge_id, sizeof(gint64)), reps);
     }
-    gboolean ok =
-        add_rep(dedup, mention_id, placement->challenge_id, g_steal_pointer(&r->packed), r->keys,
-                error);
+    gboolean ok = add_rep(dedup, mention_id, placement->challenge_id, g_steal_pointer(&r->packed),
+                          r->keys, error);
     represent_free(r);
     return ok;
 }
