@@ -126,14 +126,14 @@ static gboolean put_bands(DefisBands *bands, gint64 mention, gint64 challenge,
 static DefisFeatures *features_unpack(const void *blob, gsize size)
 {
     gsize n = size / sizeof(guint32);
-    g_autofree guint64 *hashes = g_new(guint64, MAX(n, 1));
+    guint64 *hashes = g_new(guint64, MAX(n, 1));
     const guchar *bytes = blob;
     for (gsize i = 0; i < n; i++) {
         guint32 packed;
         memcpy(&packed, bytes + i * sizeof packed, sizeof packed);
         hashes[i] = defis_feature_unpack(GUINT32_FROM_LE(packed));
     }
-    return defis_features_new(hashes, n);
+    return defis_features_take(hashes, n);
 }
 
 /* The features of MENTION's text (NULL on a store error), for its band keys:

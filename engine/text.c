@@ -591,6 +591,12 @@ DefisFeatures *defis_text_features(DefisText *text, const char *input, gssize le
     return features_take((guint64 *)g_array_free(features, FALSE), n);
 }
 
+DefisFeatures *defis_features_take(guint64 *hashes, gsize n)
+{
+    g_return_val_if_fail(hashes != NULL, NULL);
+    return features_take(hashes, n);
+}
+
 DefisFeatures *defis_features_new(const guint64 *hashes, gsize n)
 {
     g_return_val_if_fail(hashes != NULL || n == 0, NULL);

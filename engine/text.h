@@ -127,6 +127,9 @@ DefisFeatures *defis_text_features(DefisText *text, const char *input, gssize le
 /* A feature set from N stored hashes (any order, repeats allowed): copies,
  * sorts, removes repeats, counts kinds. */
 DefisFeatures *defis_features_new(const guint64 *hashes, gsize n);
+
+/* The same, taking HASHES (g_malloc'd, at least one slot) rather than copying. */
+DefisFeatures *defis_features_take(guint64 *hashes, gsize n);
 void defis_features_free(DefisFeatures *features);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DefisFeatures, defis_features_free)
 
