@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <jansson.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -162,6 +163,7 @@ GSubprocess *test_serve_start(const char *db, const char *log_path, guint16 *por
         fail_msg("defis serve did not start: %s\n%s", line ? line : "(no line)", log ? log : "");
     }
     *port = (guint16)value;
+    g_object_set_data_full(G_OBJECT(server), "log", g_strdup(log_path), g_free);
     return server;
 }
 
@@ -173,6 +175,12 @@ int test_serve_stop(GSubprocess *server, int signal)
         fail_msg("waiting for defis serve: %s", error->message);
     int status = g_subprocess_get_if_exited(server) ? g_subprocess_get_exit_status(server)
                                                     : 128 + g_subprocess_get_term_sig(server);
+    if (status != 0) { /* what it said, for the failure that follows (rare, so keep it) */
+        g_autofree char *log = NULL;
+        g_file_get_contents(g_object_get_data(G_OBJECT(server), "log"), &log, NULL, NULL);
+        fprintf(stderr, "defis serve exited with status %d; its standard error:\n%s\n", status,
+                log ? log : "(none)");
+    }
     g_object_unref(server);
     return status;
 }

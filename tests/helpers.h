@@ -47,7 +47,8 @@ char *test_read_file(const char *path, gsize *length);
 GSubprocess *test_serve_start(const char *db, const char *log_path, guint16 *port,
                               ...) G_GNUC_NULL_TERMINATED;
 /* Sends SIGNAL to SERVER, waits for it and returns its exit status (128 + the
- * signal when a signal killed it). Unrefs SERVER. */
+ * signal when a signal killed it), printing its standard error when that is
+ * not 0. Unrefs SERVER. */
 int test_serve_stop(GSubprocess *server, int signal);
 
 /* The first column of the first row of SQL on database DB, read with plain
