@@ -109,11 +109,6 @@ gboolean defis__dedup_count_document(DefisDedup *dedup, const DefisFeatures *fea
 gboolean defis_dedup_flush(DefisDedup *dedup, GError **error)
 {
     g_return_val_if_fail(defis_store_in_transaction(dedup->store), FALSE);
-    GError *failed = defis_df_error(dedup->df);
-    if (failed) {
-        g_propagate_error(error, failed);
-        return FALSE;
-    }
     return defis_df_flush(dedup->df, error) && defis_bands_flush(dedup->bands, error) &&
            defis_dedup_meta_set(dedup->store, "documents", dedup->documents, error);
 }
@@ -298,6 +293,19 @@ static void make_room(DefisDedup *dedup)
 #endif
 }
 
+/* A new, empty entry of the cache for CHALLENGE (not cached), USED or not yet;
+ * room is made first if the cache is full. */
+static DefisDedupReps *reps_cache_new(DefisDedup *dedup, gint64 challenge, gboolean used)
+{
+    if (dedup->reps_bytes >= REPS_CACHE_BYTES)
+        make_room(dedup);
+    DefisDedupReps *reps = g_new0(DefisDedupReps, 1);
+    reps->used = used;
+    reps->features = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
+    g_hash_table_insert(dedup->reps, g_memdup2(&challenge, sizeof challenge), reps);
+    return reps;
+}
+
 /* The representatives of CHALLENGE, from the cache or the index. Borrowed. */
 DefisDedupReps *defis__dedup_reps_of(DefisDedup *dedup, gint64 challenge, GError **error)
 {
@@ -306,10 +314,7 @@ DefisDedupReps *defis__dedup_reps_of(DefisDedup *dedup, gint64 challenge, GError
         reps->used = TRUE;
         return reps;
     }
-    if (dedup->reps_bytes >= REPS_CACHE_BYTES)
-        make_room(dedup);
-    reps = g_new0(DefisDedupReps, 1);
-    reps->features = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
+    reps = reps_cache_new(dedup, challenge, FALSE); /* marked when asked for again */
     DefisStmt *stmt = defis_store_stmt(dedup->store, DEFIS_SQL_DEDUP_REPS_OF);
     defis_stmt_bind_int(stmt, 1, challenge);
     gboolean row = FALSE, ok;
@@ -323,10 +328,9 @@ DefisDedupReps *defis__dedup_reps_of(DefisDedup *dedup, gint64 challenge, GError
     defis_stmt_reset(stmt);
     if (!ok) {
         dedup->reps_bytes -= reps->bytes;
-        reps_free(reps);
+        g_hash_table_remove(dedup->reps, &challenge);
         return NULL;
     }
-    g_hash_table_insert(dedup->reps, g_memdup2(&challenge, sizeof challenge), reps);
     return reps;
 }
 
@@ -462,8 +466,7 @@ static GArray *candidates(DefisDedup *dedup, const guint64 keys[DEFIS_MINHASH_BA
 static void remember_twin(DefisDedup *dedup, gint64 hash, gint64 challenge)
 {
     if (!dedup->twins_complete && dedup->twins.size >= TWINS_MAX) {
-        defis_idmap_clear(&dedup->twins);
-        defis_idmap_init(&dedup->twins);
+        defis_idmap_reset(&dedup->twins);
     }
     defis_idmap_put(&dedup->twins, defis__dedup_map_key((guint64)hash), challenge);
 }
@@ -605,10 +608,10 @@ static gboolean put_bands(DefisBands *bands, gint64 mention, gint64 challenge,
     return put_keys(bands, mention, challenge, keys, error);
 }
 
-gboolean defis__dedup_reband(DefisStore *store, DefisBands *bands, gint64 challenge, GError **error)
+gboolean defis__dedup_reband(DefisStore *store, DefisDedup *dedup, gint64 challenge, GError **error)
 {
-    g_autoptr(DefisBands) own = bands ? NULL : defis_bands_new(store);
-    DefisBands *into = bands ? bands : own;
+    g_autoptr(DefisBands) own = dedup ? NULL : defis_bands_new(store);
+    DefisBands *into = dedup ? dedup->bands : own;
     g_autoptr(GArray) mentions = g_array_new(FALSE, FALSE, sizeof(gint64));
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_REPS_OF);
     defis_stmt_bind_int(stmt, 1, challenge);
@@ -618,15 +621,16 @@ gboolean defis__dedup_reband(DefisStore *store, DefisBands *bands, gint64 challe
         g_array_append_val(mentions, mention);
     }
     defis_stmt_reset(stmt);
-    DefisText *text = ok ? defis_text_new(NULL, error) : NULL;
-    ok = text != NULL;
+    DefisText *own_text = ok && !dedup ? defis_text_new(NULL, error) : NULL;
+    DefisText *text = dedup ? dedup->text : own_text;
+    ok = ok && text != NULL;
     for (guint i = 0; ok && i < mentions->len; i++) {
         gint64 mention = g_array_index(mentions, gint64, i);
         g_autoptr(DefisFeatures) features = mention_features(store, text, mention, error);
         ok = features && (features->n == 0 || put_bands(into, mention, challenge, features, error));
     }
-    defis_text_free(text);
-    return ok && (bands || defis_bands_flush(own, error));
+    defis_text_free(own_text);
+    return ok && (dedup || defis_bands_flush(own, error));
 }
 
 /* Adds MENTION (of CHALLENGE) to the representatives with PACKED (its
@@ -679,15 +683,8 @@ gboolean defis_dedup_placed(DefisDedup *dedup, gint64 mention_id, DefisPlacement
         return TRUE;
     Represent *r = g_steal_pointer(&placement->features);
     placement->represent = FALSE;
-    if (placement->created) {
-        /* A new challenge: cache its (single) representative right away. */
-        if (dedup->reps_bytes >= REPS_CACHE_BYTES)
-            make_room(dedup);
-        DefisDedupReps *reps = g_new0(DefisDedupReps, 1);
-        reps->used = TRUE; /* its variants often follow */
-        reps->features = g_ptr_array_new_with_free_func((GDestroyNotify)defis_features_free);
-        g_hash_table_insert(dedup->reps, g_memdup2(&placement->challenge_id, sizeof(gint64)), reps);
-    }
+    if (placement->created) /* cached right away: its variants often follow */
+        reps_cache_new(dedup, placement->challenge_id, TRUE);
     gboolean ok = add_rep(dedup, mention_id, placement->challenge_id, g_steal_pointer(&r->packed),
                           r->keys, error);
     represent_free(r);

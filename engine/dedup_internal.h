@@ -67,9 +67,9 @@ gboolean defis__dedup_note_review(DefisDedup *dedup, gint64 x, gint64 y, double 
 gint64 defis__dedup_create_challenge(DefisDedup *dedup, const char *title, GError **error);
 
 /* Points the band keys of every representative of CHALLENGE at it, after
- * representatives moved there: in BANDS (the caller flushes it), or when BANDS
- * is NULL in a band index of its own, flushed before returning. */
-gboolean defis__dedup_reband(DefisStore *store, DefisBands *bands, gint64 challenge,
+ * representatives moved there: in DEDUP's band index (the caller flushes it),
+ * or when DEDUP is NULL in one of its own, flushed before returning. */
+gboolean defis__dedup_reband(DefisStore *store, DefisDedup *dedup, gint64 challenge,
                              GError **error);
 
 /* Makes MENTION a representative of CHALLENGE with FEATURES (stolen): stored,

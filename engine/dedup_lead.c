@@ -388,7 +388,7 @@ gint64 defis_dedup_split(DefisStore *store, const gint64 *ids, gsize n, const ch
     for (gsize i = 0; ok && i < n; i++)
         ok = defis__dedup_exec_id(store, DEFIS_SQL_MENTION_MOVE, ids[i], to, error) &&
              defis__dedup_exec_id(store, DEFIS_SQL_REP_MOVE, ids[i], to, error);
-    ok = ok && defis__dedup_reband(store, dedup->bands, to, error);
+    ok = ok && defis__dedup_reband(store, dedup, to, error);
     /* Each side keeps at least one representative so later mentions find it. */
     if (ok) {
         g_hash_table_remove_all(dedup->reps);

@@ -121,7 +121,7 @@ static gboolean rebuild_renumber(DefisDedup *dedup, gint64 first_fresh, GHashTab
             return FALSE;
         ok = defis__dedup_exec_id(store, DEFIS_SQL_REBUILD_RENUMBER, fresh, old, error) &&
              defis__dedup_exec_id(store, DEFIS_SQL_REPS_MOVE_ALL, fresh, old, error) &&
-             defis__dedup_reband(store, dedup->bands, old, error);
+             defis__dedup_reband(store, dedup, old, error);
         if (ok) {
             stmt = defis_store_stmt(store, DEFIS_SQL_CHALLENGE_SET_TITLE);
             defis_stmt_bind_int(stmt, 1, old);

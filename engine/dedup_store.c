@@ -31,6 +31,18 @@ static void words_to_le(guint32 *words, gsize n)
 #endif
 }
 
+/* The same for 64-bit words. */
+static void words64_to_le(guint64 *words, gsize n)
+{
+#if G_BYTE_ORDER != G_LITTLE_ENDIAN
+    for (gsize i = 0; i < n; i++)
+        words[i] = GUINT64_TO_LE(words[i]);
+#else
+    (void)words;
+    (void)n;
+#endif
+}
+
 gint64 defis_dedup_meta_get(DefisStore *store, const char *key, GError **error)
 {
     DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_META_GET);
@@ -188,9 +200,15 @@ static gboolean df_load(DefisDf *df, GError **error)
     return ok;
 }
 
+/* Whether the table is read; a failure is kept for defis_df_error. */
+static gboolean df_ready(DefisDf *df)
+{
+    return df->loaded || df_load(df, df->error ? NULL : &df->error);
+}
+
 guint32 defis_df_get(DefisDf *df, guint64 feature)
 {
-    if (!df->loaded && !df_load(df, df->error ? NULL : &df->error))
+    if (!df_ready(df))
         return 0;
     return df_slot(df, fingerprint(feature))->df;
 }
@@ -200,7 +218,7 @@ guint32 defis_df_get(DefisDf *df, guint64 feature)
 
 void defis_df_get_many(DefisDf *df, const guint64 *features, gsize n, double *counts)
 {
-    if (!df->loaded && !df_load(df, df->error ? NULL : &df->error)) {
+    if (!df_ready(df)) {
         memset(counts, 0, n * sizeof *counts);
         return;
     }
@@ -215,7 +233,7 @@ void defis_df_get_many(DefisDf *df, const guint64 *features, gsize n, double *co
 
 void defis_df_add(DefisDf *df, guint64 feature)
 {
-    if (!df->loaded && !df_load(df, df->error ? NULL : &df->error))
+    if (!df_ready(df))
         return;
     guint32 fp = fingerprint(feature);
     df_count(df, fp, 1);
@@ -475,10 +493,7 @@ static gboolean filter_load(DefisBands *bands, GError **error)
         }
         guint64 *words = bands->filter + offset / sizeof(guint64);
         memcpy(words, bytes, size);
-#if G_BYTE_ORDER != G_LITTLE_ENDIAN
-        for (gsize i = 0; i < size / sizeof(guint64); i++)
-            words[i] = GUINT64_FROM_LE(words[i]);
-#endif
+        words64_to_le(words, size / sizeof(guint64));
     }
     defis_stmt_reset(stmt);
     if (!ok) {
@@ -500,16 +515,33 @@ static gboolean filter_write(DefisBands *bands, GError **error)
             continue;
         gsize n = MIN(row_words, total - r * row_words);
         g_autofree guint64 *words = g_memdup2(bands->filter + r * row_words, n * sizeof(guint64));
-#if G_BYTE_ORDER != G_LITTLE_ENDIAN
-        for (gsize i = 0; i < n; i++)
-            words[i] = GUINT64_TO_LE(words[i]);
-#endif
+        words64_to_le(words, n);
         if (!put_row(bands->store, DEFIS_SQL_DEDUP_FILTER_PUT, (gint64)r, words,
                      n * sizeof(guint64), error))
             return FALSE;
         bands->filter_dirty[r] = FALSE;
     }
     return TRUE;
+}
+
+/* Reads the row of BUCKET into *BYTES (NULL when there is none) and *SIZE, valid
+ * until the returned statement is reset; NULL on an error or a damaged row. */
+static DefisStmt *bucket_read(DefisBands *bands, gsize bucket, const guchar **bytes, gsize *size,
+                              GError **error)
+{
+    DefisStmt *stmt = defis_store_stmt(bands->store, DEFIS_SQL_DEDUP_BUCKET_GET);
+    defis_stmt_bind_int(stmt, 1, (gint64)bucket);
+    gboolean row = FALSE;
+    if (!defis_stmt_step(stmt, &row, error))
+        return NULL;
+    *size = 0;
+    *bytes = row ? defis_stmt_blob(stmt, 0, size) : NULL;
+    if (*size % sizeof(BandEntry) != 0) {
+        defis_stmt_reset(stmt);
+        corrupt(error, "dedup_bucket", (gint64)bucket);
+        return NULL;
+    }
+    return stmt;
 }
 
 /* The first stored entry of BYTES (N entries) whose key is not below KEY. */
@@ -542,24 +574,20 @@ gboolean defis_bands_find(DefisBands *bands, guint64 key, gint64 *challenges, gu
     guint32 k = (guint32)(key >> 16);
     const Pending *p = bands->pending ? bands->pending[bucket] : NULL;
 
-    DefisStmt *stmt = defis_store_stmt(bands->store, DEFIS_SQL_DEDUP_BUCKET_GET);
-    defis_stmt_bind_int(stmt, 1, (gint64)bucket);
-    gboolean row = FALSE;
-    if (!defis_stmt_step(stmt, &row, error))
+    const guchar *bytes;
+    gsize size;
+    DefisStmt *stmt = bucket_read(bands, bucket, &bytes, &size, error);
+    if (!stmt)
         return FALSE;
-    if (row) {
-        gsize size = 0;
-        const guchar *bytes = defis_stmt_blob(stmt, 0, &size);
-        gsize count = size / sizeof(BandEntry);
-        for (gsize i = stored_lower_bound(bytes, count, k);
-             i < count && word_at(bytes, 3 * i) == k && *n <= max; i++) {
-            guint32 mention = word_at(bytes, 3 * i + 1), challenge = word_at(bytes, 3 * i + 2);
-            gboolean moved = FALSE; /* a pending entry says where it points now */
-            for (guint j = 0; p && j < p->n && !moved; j++)
-                moved = p->e[j].key == k && p->e[j].mention == mention;
-            if (!moved && (*n)++ < max)
-                challenges[*n - 1] = challenge;
-        }
+    gsize count = size / sizeof(BandEntry);
+    for (gsize i = stored_lower_bound(bytes, count, k);
+         i < count && word_at(bytes, 3 * i) == k && *n <= max; i++) {
+        guint32 mention = word_at(bytes, 3 * i + 1), challenge = word_at(bytes, 3 * i + 2);
+        gboolean moved = FALSE; /* a pending entry says where it points now */
+        for (guint j = 0; p && j < p->n && !moved; j++)
+            moved = p->e[j].key == k && p->e[j].mention == mention;
+        if (!moved && (*n)++ < max)
+            challenges[*n - 1] = challenge;
     }
     defis_stmt_reset(stmt);
     for (guint j = 0; p && j < p->n && *n <= max; j++)
@@ -567,8 +595,7 @@ gboolean defis_bands_find(DefisBands *bands, guint64 key, gint64 *challenges, gu
             challenges[*n - 1] = p->e[j].challenge;
     if (*n > max) { /* and so it stays: entries only come, until a clear */
         if (bands->hot.size >= HOT_MAX) {
-            defis_idmap_clear(&bands->hot);
-            defis_idmap_init(&bands->hot);
+            defis_idmap_reset(&bands->hot);
         }
         defis_idmap_put(&bands->hot, (key >> 16) + 1, 1);
     }
@@ -657,17 +684,11 @@ gboolean defis_bands_flush(DefisBands *bands, GError **error)
             if (!p)
                 continue;
             qsort(p->e, p->n, sizeof(BandEntry), compare_entries);
-            DefisStmt *stmt = defis_store_stmt(bands->store, DEFIS_SQL_DEDUP_BUCKET_GET);
-            defis_stmt_bind_int(stmt, 1, (gint64)b);
-            gboolean row = FALSE;
-            if (!defis_stmt_step(stmt, &row, error))
+            const guchar *bytes;
+            gsize size;
+            DefisStmt *stmt = bucket_read(bands, b, &bytes, &size, error);
+            if (!stmt)
                 return FALSE;
-            gsize size = 0;
-            const guchar *bytes = row ? defis_stmt_blob(stmt, 0, &size) : NULL;
-            if (size % sizeof(BandEntry) != 0) {
-                defis_stmt_reset(stmt);
-                return corrupt(error, "dedup_bucket", (gint64)b);
-            }
             fresh += (gint64)merge_bucket(bytes, size, p, out);
             defis_stmt_reset(stmt);
             words_to_le((guint32 *)(void *)out->data, 3 * (gsize)out->len);
@@ -694,8 +715,7 @@ gboolean defis_bands_clear(DefisBands *bands, GError **error)
 {
     forget_pending(bands);
     forget_filter(bands);
-    defis_idmap_clear(&bands->hot);
-    defis_idmap_init(&bands->hot);
+    defis_idmap_reset(&bands->hot);
     return defis_stmt_exec(defis_store_stmt(bands->store, DEFIS_SQL_DEDUP_BUCKET_CLEAR), error) &&
            defis_dedup_meta_set(bands->store, "band_entries", 0, error) &&
            filter_rebuild(bands, blocks_for(0), error);

@@ -21,6 +21,12 @@ void defis_idmap_clear(DefisIdMap *map)
     memset(map, 0, sizeof *map);
 }
 
+void defis_idmap_reset(DefisIdMap *map)
+{
+    defis_idmap_clear(map);
+    defis_idmap_init(map);
+}
+
 /* Keys are hashes already, but callers may pass ids: mix them. */
 static gsize slot_of(const DefisIdMap *map, guint64 key)
 {

@@ -19,6 +19,8 @@ typedef struct {
 void defis_idmap_init(DefisIdMap *map);
 /* Frees the arrays; the map may be initialised again. */
 void defis_idmap_clear(DefisIdMap *map);
+/* Empties the map, handing back what it grew to. */
+void defis_idmap_reset(DefisIdMap *map);
 
 /* Whether KEY is present; its value in *VALUE when it is (VALUE may be NULL). */
 gboolean defis_idmap_get(const DefisIdMap *map, guint64 key, gint64 *value);

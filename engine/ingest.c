@@ -183,10 +183,8 @@ static gboolean maybe_bulk(DefisIngest *ingest, GError **error)
     if (others >= BULK_AFTER)
         return TRUE;
     ingest->bulk = TRUE;
-    defis_idmap_clear(&ingest->touched);
-    defis_idmap_init(&ingest->touched);
-    defis_idmap_clear(&ingest->worded);
-    defis_idmap_init(&ingest->worded);
+    defis_idmap_reset(&ingest->touched);
+    defis_idmap_reset(&ingest->worded);
     return defis_dedup_load_twins(ingest->dedup, error) &&
            defis_store_script(ingest->store, DEFIS_SCRIPT_MENTION_INDEXES_DROP, error);
 }

@@ -595,14 +595,19 @@ static gboolean rewrite_affected(DefisScoreContext *ctx, const AffectedRow *rows
     return defis_stmt_exec(stmt, error);
 }
 
+/* A set of challenge or network ids (boxed gint64 keys). */
+static GHashTable *id_set(void)
+{
+    return g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
 /* The networks in CHANGED have a new N: rescores, from their stored per-network
  * rows, every challenge they support that DONE does not hold (those were just
  * recomputed whole). */
 static gboolean propagate_respondents(DefisScoreContext *ctx, GArray *changed, GHashTable *done,
                                       GError **error)
 {
-    g_autoptr(GHashTable) networks =
-        g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    g_autoptr(GHashTable) networks = id_set();
     for (guint i = 0; i < changed->len; i++)
         g_hash_table_add(networks, g_memdup2(&g_array_index(changed, gint64, i), sizeof(gint64)));
     g_autofree char *json = json_ids(networks);
@@ -699,8 +704,7 @@ static gboolean refresh(DefisStore *store, GHashTable *content, GHashTable *scor
     if (!ctx)
         return FALSE;
     g_autoptr(GArray) changed = g_array_new(FALSE, FALSE, sizeof(gint64));
-    g_autoptr(GHashTable) weighed =
-        g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    g_autoptr(GHashTable) weighed = id_set();
     if (!save_respondents(ctx, changed, error) || !save_members(store, weighed, error))
         return FALSE;
     move_ids(weighed, scored);
@@ -717,11 +721,6 @@ static gboolean refresh(DefisStore *store, GHashTable *content, GHashTable *scor
     }
     move_ids(scored, content);
     return changed->len == 0 || propagate_respondents(ctx, changed, content, error);
-}
-
-static GHashTable *id_set(void)
-{
-    return g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 gboolean defis_score_refresh(DefisStore *store, const gint64 *ids, gsize n, GError **error)
