@@ -327,6 +327,16 @@ static const char *const migrations[] = {
     "CREATE INDEX dedup_rep_mention ON dedup_rep(mention_id);"
     "INSERT OR REPLACE INTO dedup_meta (key, value) SELECT 'reindex', 1"
     " WHERE EXISTS (SELECT 1 FROM dedup_rep) OR EXISTS (SELECT 1 FROM dedup_df_chunk);",
+
+    /* 10: an index on each column that refers to another row and had none:
+     * deleting the row referred to checks the column, by a full scan without
+     * one. A rebuild deletes a challenge for each it renumbers, and scanned the
+     * challenge table for each (20,000-row survey: 10.7 -> 3.8 s). */
+    "CREATE INDEX challenge_merged_into ON challenge(merged_into)"
+    " WHERE merged_into IS NOT NULL;"
+    "CREATE INDEX dedup_dismissal_b ON dedup_dismissal(b);"
+    "CREATE INDEX merge_log_target ON merge_log(target);"
+    "CREATE INDEX token_network ON token(network_id);",
 };
 
 static const char *const scripts[DEFIS_SCRIPT_COUNT] = {

@@ -59,6 +59,29 @@ static void test_store__migrates_a_new_file(void **state)
     assert_int_equal(query_int(db, "PRAGMA user_version"), defis_store_schema_version());
 }
 
+/* Every column that refers to another table leads an index (or the primary
+ * key): deleting a row referred to checks each referring column, by a full
+ * scan of its table without one. */
+static void test_store__foreign_keys_are_indexed(void **state)
+{
+    g_autoptr(DefisStore) store = defis_store_open(db, DEFIS_STORE_READWRITE, NULL);
+    assert_non_null(store);
+    const char *fk =
+        "WITH fk AS (SELECT t.name AS tab, f.\"from\" AS col FROM sqlite_schema t,"
+        " pragma_foreign_key_list(t.name) f WHERE t.type = 'table'),"
+        " lead AS (SELECT t.name AS tab, (SELECT i.name FROM pragma_index_info(l.name) i"
+        " WHERE i.seqno = 0) AS col FROM sqlite_schema t, pragma_index_list(t.name) l"
+        " WHERE t.type = 'table') ";
+    g_autofree char *all = g_strconcat(fk, "SELECT count(*) FROM fk", NULL);
+    g_autofree char *bare =
+        g_strconcat(fk,
+                    "SELECT count(*) FROM fk WHERE NOT EXISTS (SELECT 1 FROM lead"
+                    " WHERE lead.tab = fk.tab AND lead.col = fk.col)",
+                    NULL);
+    assert_true(query_int(db, all) >= 20);
+    assert_int_equal(query_int(db, bare), 0);
+}
+
 static void test_store__uses_wal(void **state)
 {
     g_autoptr(DefisStore) store = defis_store_open(db, DEFIS_STORE_READWRITE, NULL);
@@ -90,7 +113,8 @@ static void test_store__refuses_a_newer_schema(void **state)
 
 static void test_store__refuses_a_file_that_is_not_a_database(void **state)
 {
-    g_autofree char *path = test_write_file(dir, "junk.db", "this is not a database, at all......"
+    g_autofree char *path = test_write_file(dir, "junk.db",
+                                            "this is not a database, at all......"
                                             "................................................",
                                             -1);
     GError *error = NULL;
@@ -210,6 +234,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_store__migrates_a_new_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__foreign_keys_are_indexed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__uses_wal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__refuses_a_newer_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__refuses_a_file_that_is_not_a_database, setup,
@@ -222,8 +247,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store__second_writer_waits_then_reports_busy, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_store__backup_copies_everything, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store__data_version_moves_on_commit, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_store__data_version_moves_on_commit, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
