@@ -17,22 +17,10 @@ static char *dir;
 static char *db;
 static DefisStore *store;
 
-static gint64 query_int(const char *sql)
-{
-    sqlite3 *conn = NULL;
-    assert_int_equal(sqlite3_open(db, &conn), SQLITE_OK);
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(conn, sql, -1, &stmt, NULL), SQLITE_OK);
-    gint64 v = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
-    sqlite3_finalize(stmt);
-    sqlite3_close(conn);
-    return v;
-}
-
 static gint64 challenge_id(const char *title)
 {
     char *quoted = sqlite3_mprintf("SELECT id FROM challenge WHERE title = %Q", title);
-    gint64 id = query_int(quoted);
+    gint64 id = test_query_int(db, quoted);
     sqlite3_free(quoted);
     if (id < 1)
         fail_msg("no challenge \"%s\"", title);
@@ -119,7 +107,8 @@ static void test_commons__stage_order_and_note_rule(void **state)
     assert_string_equal(json_string_value(json_object_get(back, "actor")), "lead2");
     assert_non_null(json_string_value(json_object_get(back, "at")));
     /* Journaled, one entry per change. */
-    assert_int_equal(query_int("SELECT count(*) FROM journal WHERE action = 'commons.stage'"), 4);
+    assert_int_equal(
+        test_query_int(db, "SELECT count(*) FROM journal WHERE action = 'commons.stage'"), 4);
     /* An unknown stage or commons. */
     assert_false(defis_commons_set_stage(store, "Wiki", "beta", NULL, "lead", &error));
     assert_true(g_error_matches(error, DEFIS_ERROR, DEFIS_ERROR_INVALID));
@@ -276,7 +265,7 @@ static void test_commons__links_follow_merge_and_unmerge_exactly(void **state)
     g_autoptr(json_t) b_one = defis_commons_of_challenge(store, b, NULL, NULL);
     assert_string_equal(json_string_value(json_object_get(json_array_get(b_one, 0), "note")),
                         "b's note");
-    assert_int_equal(query_int("SELECT count(*) FROM link_merge_move"), 0);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM link_merge_move"), 0);
 }
 
 static void test_commons__links_follow_dedup_merge_unmerge_and_split(void **state)
@@ -297,8 +286,8 @@ static void test_commons__links_follow_dedup_merge_unmerge_and_split(void **stat
     g_autofree char *c_back = linked(c);
     assert_string_equal(c_back, "One");
     /* A split copies the links to the new challenge. */
-    gint64 mention = query_int("SELECT min(id) FROM mention WHERE challenge_id IN "
-                               "(SELECT id FROM challenge WHERE title LIKE 'Trouver%')");
+    gint64 mention = test_query_int(db, "SELECT min(id) FROM mention WHERE challenge_id IN "
+                                        "(SELECT id FROM challenge WHERE title LIKE 'Trouver%')");
     assert_true(defis_commons_link(store, a, "One", NULL, "lead", NULL));
     gint64 fresh = defis_dedup_split(store, &mention, 1, "lead", &error);
     if (!fresh)
@@ -361,7 +350,7 @@ static void test_commons__import_is_idempotent_and_atomic(void **state)
     assert_int_equal(bad, 1);
     assert_string_equal(field, "note");
     g_clear_error(&error);
-    assert_int_equal(query_int("SELECT count(*) FROM commons WHERE name = 'C'"), 0);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM commons WHERE name = 'C'"), 0);
     /* A name twice. */
     DefisCommonsFields twice[] = {
         {.name = "D", .stage = "idea", .users = -1},

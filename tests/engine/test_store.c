@@ -27,36 +27,23 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Reads one integer with plain SQLite, outside the store. */
-static gint64 query_int(const char *path, const char *sql)
-{
-    sqlite3 *conn = NULL;
-    assert_int_equal(sqlite3_open(path, &conn), SQLITE_OK);
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(conn, sql, -1, &stmt, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    gint64 value = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    sqlite3_close(conn);
-    return value;
-}
-
 static void test_store__migrates_a_new_file(void **state)
 {
     GError *error = NULL;
     DefisStore *store = defis_store_open(db, DEFIS_STORE_READWRITE, &error);
     assert_non_null(store);
     defis_store_close(store);
-    assert_int_equal(query_int(db, "PRAGMA user_version"), defis_store_schema_version());
-    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
-                                   "name IN ('network', 'survey', 'place', 'mention', "
-                                   "'challenge', 'journal')"),
+    assert_int_equal(test_query_int(db, "PRAGMA user_version"), defis_store_schema_version());
+    assert_int_equal(test_query_int(db,
+                                    "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
+                                    "name IN ('network', 'survey', 'place', 'mention', "
+                                    "'challenge', 'journal')"),
                      6);
     /* Opening again migrates nothing and keeps the version. */
     store = defis_store_open(db, DEFIS_STORE_READWRITE, &error);
     assert_non_null(store);
     defis_store_close(store);
-    assert_int_equal(query_int(db, "PRAGMA user_version"), defis_store_schema_version());
+    assert_int_equal(test_query_int(db, "PRAGMA user_version"), defis_store_schema_version());
 }
 
 /* Every column that refers to another table leads an index (or the primary
@@ -78,8 +65,8 @@ static void test_store__foreign_keys_are_indexed(void **state)
                     "SELECT count(*) FROM fk WHERE NOT EXISTS (SELECT 1 FROM lead"
                     " WHERE lead.tab = fk.tab AND lead.col = fk.col)",
                     NULL);
-    assert_true(query_int(db, all) >= 20);
-    assert_int_equal(query_int(db, bare), 0);
+    assert_true(test_query_int(db, all) >= 20);
+    assert_int_equal(test_query_int(db, bare), 0);
 }
 
 static void test_store__uses_wal(void **state)
@@ -169,7 +156,7 @@ static void test_store__enforces_foreign_keys_and_checks(void **state)
     assert_true(g_error_matches(error, DEFIS_ERROR, DEFIS_ERROR_CONFLICT));
     g_clear_error(&error);
     defis_store_rollback(store);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM network"), 0);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM network"), 0);
 }
 
 static void test_store__rollback_leaves_nothing(void **state)
@@ -182,7 +169,7 @@ static void test_store__rollback_leaves_nothing(void **state)
     assert_true(defis_stmt_exec(stmt, NULL));
     defis_store_rollback(store);
     assert_false(defis_store_in_transaction(store));
-    assert_int_equal(query_int(db, "SELECT count(*) FROM network"), 0);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM network"), 0);
 }
 
 static void test_store__second_writer_waits_then_reports_busy(void **state)
@@ -210,9 +197,9 @@ static void test_store__backup_copies_everything(void **state)
     g_autofree char *copy = g_build_filename(dir, "copy.db", NULL);
     GError *error = NULL;
     assert_true(defis_store_backup(store, copy, &error));
-    assert_int_equal(query_int(copy, "SELECT count(*) FROM network"), 2);
-    assert_int_equal(query_int(copy, "SELECT count(*) FROM journal"), 2);
-    assert_int_equal(query_int(copy, "PRAGMA user_version"), defis_store_schema_version());
+    assert_int_equal(test_query_int(copy, "SELECT count(*) FROM network"), 2);
+    assert_int_equal(test_query_int(copy, "SELECT count(*) FROM journal"), 2);
+    assert_int_equal(test_query_int(copy, "PRAGMA user_version"), defis_store_schema_version());
     /* A backup into a folder that does not exist fails cleanly. */
     assert_false(defis_store_backup(store, "/nonexistent/dir/x.db", &error));
     assert_non_null(error);
