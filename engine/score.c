@@ -340,12 +340,11 @@ static int support_order(DefisStmt *a, gboolean has_a, DefisStmt *b, gboolean ha
 {
     if (!has_a || !has_b)
         return has_a ? -1 : has_b ? 1 : 0;
-    for (int col = 0; col <= 2; col += 2) {
-        gint64 x = defis_stmt_int(a, col), y = defis_stmt_int(b, col);
-        if (x != y)
-            return x < y ? -1 : 1;
-    }
-    return 0;
+    gint64 ca = defis_stmt_int(a, 0), cb = defis_stmt_int(b, 0); /* challenge */
+    gint64 pa = defis_stmt_int(a, 2), pb = defis_stmt_int(b, 2); /* place */
+    if (ca != cb)
+        return ca < cb ? -1 : 1;
+    return (pa > pb) - (pa < pb);
 }
 
 /* Scores every challenge that MENTIONS and VOTES (a DEFIS_SQL_SCORE_SUPPORT_*
