@@ -55,8 +55,8 @@ static const char *const statements[DEFIS_SQL_COUNT] = {
         "INSERT INTO challenge (title, created_at) VALUES (?1, ?2)",
     [DEFIS_SQL_MENTION_INSERT] =
         "INSERT INTO mention (survey_id, place_id, challenge_id, line, text, norm, theme,"
-        " importance, members, votes, raw, norm_hash)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        " importance, members, votes, raw, norm_hash, id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     [DEFIS_SQL_MENTIONS_EXPORT] =
         "SELECT m.id, n.name, p.name, m.text, m.challenge_id, m.theme, m.importance,"
         " m.members, m.votes, m.survey_id, m.line"

@@ -24,7 +24,7 @@ typedef enum {
 
     /* challenges and mentions */
     DEFIS_SQL_CHALLENGE_INSERT, /* ?1 title, ?2 created_at */
-    DEFIS_SQL_MENTION_INSERT,   /* ?1 survey … ?11 raw, ?12 norm_hash */
+    DEFIS_SQL_MENTION_INSERT,   /* ?1 survey … ?11 raw, ?12 norm_hash, ?13 id or NULL */
     DEFIS_SQL_MENTIONS_EXPORT,  /* ?1 after id -> id, network, place, text, challenge_id, theme,
                                       importance, members, votes, survey_id, line */
 
@@ -218,6 +218,8 @@ const char *defis_sql_text(DefisSql id);
 
 /* Scripts: several statements run at once (engine/store.c, defis_store_script). */
 typedef enum {
+    /* Foreign keys checked at the commit, for this transaction only. */
+    DEFIS_SCRIPT_DEFER_FOREIGN_KEYS,
     /* The indexes of mention that a bulk import drops, then makes again by
      * sorting (engine/ingest.c); the same definitions as the migrations'. */
     DEFIS_SCRIPT_MENTION_INDEXES_DROP,

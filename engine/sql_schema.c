@@ -340,6 +340,11 @@ static const char *const migrations[] = {
 };
 
 static const char *const scripts[DEFIS_SCRIPT_COUNT] = {
+    /* A bulk import (engine/ingest.c): representatives name mentions still in
+     * the spool, so foreign keys are checked at the commit (until then only);
+     * the spooled mentions are stored without mention's indexes on random keys,
+     * which are then made again by sorting. */
+    [DEFIS_SCRIPT_DEFER_FOREIGN_KEYS] = "PRAGMA defer_foreign_keys = ON;",
     [DEFIS_SCRIPT_MENTION_INDEXES_DROP] = "DROP INDEX mention_place;"
                                           "DROP INDEX mention_norm_hash;"
                                           "DROP INDEX mention_support;",

@@ -220,15 +220,19 @@ static char *mention_indexes(const char *path)
                                  " tbl_name = 'mention' AND sql IS NOT NULL ORDER BY name)");
 }
 
-/* A survey of ROWS rows over 60 wordings and 300 places, and a bad last row when BAD. */
+/* A survey of ROWS rows over 300 places and 60 wordings, 60 others from row
+ * 20,001 on (past the point where an import goes bulk, so that representatives
+ * name mentions still in the spool), and a bad last row when BAD. Row I is on
+ * line I + 2. */
 static char *bulk_csv(int rows, gboolean bad)
 {
-    GString *csv = g_string_new("place,challenge,importance\n");
+    GString *csv = g_string_new("place,challenge,importance,theme\n");
     for (int i = 0; i < rows; i++)
-        g_string_append_printf(csv, "Lieu %d,Besoin numéro %d du réseau,%d\n", i % 300, i % 60,
-                               1 + i % 5);
+        g_string_append_printf(csv, "Lieu %d,%s numéro %d du réseau,%d,%s\n", i % 300,
+                               i < 20000 ? "Besoin" : "Manque", i % 60, 1 + i % 5,
+                               i % 2 ? "financement" : "");
     if (bad)
-        g_string_append(csv, "Lieu X,Dernier besoin,six\n");
+        g_string_append(csv, "Lieu X,Dernier besoin,six,\n");
     return g_string_free(csv, FALSE);
 }
 
@@ -266,7 +270,25 @@ static void test_import__bulk(void **state)
     assert_string_equal(remade, indexes);
     g_autofree char *check = test_query_text(db, "PRAGMA integrity_check");
     assert_string_equal(check, "ok");
-    assert_int_equal(test_query_int(db, "SELECT count(DISTINCT norm_hash) FROM mention"), 60);
+    assert_int_equal(test_query_int(db, "SELECT count(DISTINCT norm_hash) FROM mention"), 120);
+    /* The spooled mentions are stored whole, in file order, under the ids the
+     * representatives were given. */
+    assert_int_equal(test_query_int(db, "SELECT max(id) - min(id) FROM mention"), 24999);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM mention WHERE id <> line - 1"), 0);
+    assert_int_equal(
+        test_query_int(db, "SELECT count(*) FROM mention m JOIN place p ON p.id = m.place_id"
+                           " WHERE m.text <> iif(m.line < 20002, 'Besoin', 'Manque')"
+                           " || ' numéro ' || ((m.line - 2) % 60) || ' du réseau'"
+                           " OR p.name <> 'Lieu ' || ((m.line - 2) % 300)"
+                           " OR m.importance <> 1 + (m.line - 2) % 5"
+                           " OR m.theme IS NOT iif((m.line - 2) % 2, 'financement', NULL)"
+                           " OR json_extract(m.raw, '$.challenge') <> m.text"),
+        0);
+    assert_true(test_query_int(db, "SELECT count(*) FROM dedup_rep WHERE mention_id > 20000") > 0);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM dedup_rep r JOIN mention m"
+                                        " ON m.id = r.mention_id AND m.challenge_id = r.challenge_id"),
+                     test_query_int(db, "SELECT count(*) FROM dedup_rep"));
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
     /* Each wording in one challenge, and each challenge scored from all its mentions. */
     assert_int_equal(test_query_int(db, "SELECT max(n) FROM (SELECT count(DISTINCT challenge_id) n"
                                         " FROM mention GROUP BY norm_hash)"),
