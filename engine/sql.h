@@ -218,8 +218,6 @@ const char *defis_sql_text(DefisSql id);
 
 /* Scripts: several statements run at once (engine/store.c, defis_store_script). */
 typedef enum {
-    /* Foreign keys checked at the commit, for this transaction only. */
-    DEFIS_SCRIPT_DEFER_FOREIGN_KEYS,
     /* The indexes of mention that a bulk import drops, then makes again by
      * sorting (engine/ingest.c); the same definitions as the migrations'. */
     DEFIS_SCRIPT_MENTION_INDEXES_DROP,

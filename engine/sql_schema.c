@@ -337,14 +337,26 @@ static const char *const migrations[] = {
     "CREATE INDEX dedup_dismissal_b ON dedup_dismissal(b);"
     "CREATE INDEX merge_log_target ON merge_log(target);"
     "CREATE INDEX token_network ON token(network_id);",
+
+    /* 11: a representative's mention checked at the commit, not at once: a bulk
+     * import stores its mentions after placing them (engine/ingest.c), and
+     * representatives name them before. Only this key is deferred, so that
+     * adding a challenge still checks nothing (a deferred check outstanding
+     * makes SQLite look for the children of every row added to any parent). */
+    "CREATE TABLE dedup_rep_11 ("
+    "  challenge_id INTEGER NOT NULL REFERENCES challenge(id),"
+    "  mention_id INTEGER NOT NULL REFERENCES mention(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  features BLOB NOT NULL,"
+    "  PRIMARY KEY (challenge_id, mention_id)"
+    ") STRICT, WITHOUT ROWID;"
+    "INSERT INTO dedup_rep_11 (challenge_id, mention_id, features)"
+    " SELECT challenge_id, mention_id, features FROM dedup_rep;"
+    "DROP TABLE dedup_rep;"
+    "ALTER TABLE dedup_rep_11 RENAME TO dedup_rep;"
+    "CREATE INDEX dedup_rep_mention ON dedup_rep(mention_id);",
 };
 
 static const char *const scripts[DEFIS_SCRIPT_COUNT] = {
-    /* A bulk import (engine/ingest.c): representatives name mentions still in
-     * the spool, so foreign keys are checked at the commit (until then only);
-     * the spooled mentions are stored without mention's indexes on random keys,
-     * which are then made again by sorting. */
-    [DEFIS_SCRIPT_DEFER_FOREIGN_KEYS] = "PRAGMA defer_foreign_keys = ON;",
     [DEFIS_SCRIPT_MENTION_INDEXES_DROP] = "DROP INDEX mention_place;"
                                           "DROP INDEX mention_norm_hash;"
                                           "DROP INDEX mention_support;",

@@ -159,6 +159,40 @@ static void test_store__enforces_foreign_keys_and_checks(void **state)
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM network"), 0);
 }
 
+/* A representative may name its mention before the mention is stored (a bulk
+ * import does, engine/ingest.c): that key alone is checked at the commit. */
+static void test_store__representative_mention_checked_at_commit(void **state)
+{
+    g_autoptr(DefisStore) store = defis_store_open(db, DEFIS_STORE_READWRITE, NULL);
+    assert_true(defis_store_begin(store, NULL));
+    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_CHALLENGE_INSERT);
+    defis_stmt_bind_text(stmt, 1, "Financer l'animation", -1);
+    defis_stmt_bind_text(stmt, 2, "2026-01-01T00:00:00.000Z", -1);
+    assert_true(defis_stmt_exec(stmt, NULL));
+    gint64 challenge = defis_store_last_id(store);
+    stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_REP_INSERT);
+    defis_stmt_bind_int(stmt, 1, 42);
+    defis_stmt_bind_int(stmt, 2, challenge);
+    defis_stmt_bind_blob(stmt, 3, "", 0);
+    assert_true(defis_stmt_exec(stmt, NULL));
+    /* The challenge it names is still checked at once. */
+    stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_REP_INSERT);
+    defis_stmt_bind_int(stmt, 1, 43);
+    defis_stmt_bind_int(stmt, 2, challenge + 1);
+    defis_stmt_bind_blob(stmt, 3, "", 0);
+    GError *error = NULL;
+    assert_false(defis_stmt_exec(stmt, &error));
+    assert_true(g_error_matches(error, DEFIS_ERROR, DEFIS_ERROR_CONFLICT));
+    g_clear_error(&error);
+    /* Mention 42 never came: the commit fails and nothing is kept. */
+    assert_false(defis_store_commit(store, &error));
+    assert_true(g_error_matches(error, DEFIS_ERROR, DEFIS_ERROR_CONFLICT));
+    g_clear_error(&error);
+    assert_false(defis_store_in_transaction(store));
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM challenge"), 0);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM dedup_rep"), 0);
+}
+
 static void test_store__rollback_leaves_nothing(void **state)
 {
     g_autoptr(DefisStore) store = defis_store_open(db, DEFIS_STORE_READWRITE, NULL);
@@ -230,6 +264,8 @@ int main(void)
             test_store__refuses_a_schema_that_is_not_what_its_version_says, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__enforces_foreign_keys_and_checks, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_store__representative_mention_checked_at_commit,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__second_writer_waits_then_reports_busy, setup,
                                         teardown),
