@@ -35,7 +35,8 @@
 #define BULK_AFTER 20000
 
 typedef struct {
-    FILE *file;     /* unlinked on creation: nothing is left behind */
+    FILE *file;     /* beside the database, unlinked on creation */
+    const char *db; /* the database's path (the store's) */
     gint64 next_id; /* the id of the next mention spooled, 0 until bulk */
     gint64 first_id;
 } Spool;
@@ -234,21 +235,24 @@ static gboolean row_insert(DefisStore *store, gint64 survey, gint64 id, const Ro
     return defis_stmt_exec(stmt, error);
 }
 
-static gboolean spool_failed(GError **error, const char *what)
+static gboolean spool_failed(const Spool *spool, const char *what, GError **error)
 {
     int saved = errno;
     g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_STORE,
-                "cannot %s the import's spool file in %s (TMPDIR): %s", what, g_get_tmp_dir(),
-                saved ? g_strerror(saved) : "cut short");
+                "cannot %s the import's spool file beside the database (%s-spool-…): %s", what,
+                spool->db, saved ? g_strerror(saved) : "cut short");
     return FALSE;
 }
 
-/* Opens an empty spool whose first mention will be FIRST_ID. */
-static gboolean spool_open(Spool *spool, gint64 first_id, GError **error)
+/* Opens an empty spool beside the database of STORE, whose first mention will
+ * be FIRST_ID. Beside it, not in TMPDIR: the rows need that much room there
+ * soon anyway, and /tmp is often memory. */
+static gboolean spool_open(Spool *spool, DefisStore *store, gint64 first_id, GError **error)
 {
-    g_autofree char *path = NULL;
+    spool->db = defis_store_path(store);
+    g_autofree char *path = g_strdup_printf("%s-spool-XXXXXX", spool->db);
     errno = 0;
-    int fd = g_file_open_tmp("defis-import-XXXXXX", &path, NULL);
+    int fd = g_mkstemp(path);
     if (fd >= 0) {
         g_unlink(path);
         spool->file = fdopen(fd, "w+b");
@@ -256,7 +260,7 @@ static gboolean spool_open(Spool *spool, gint64 first_id, GError **error)
             close(fd);
     }
     if (!spool->file || setvbuf(spool->file, NULL, _IOFBF, SPOOL_BUFFER) != 0)
-        return spool_failed(error, "create");
+        return spool_failed(spool, "create", error);
     spool->first_id = spool->next_id = first_id;
     return TRUE;
 }
@@ -270,7 +274,7 @@ static gboolean spool_put(Spool *spool, const Row *row, GError **error)
         fwrite(row->norm, 1, h->norm_n, f) != h->norm_n ||
         (row->theme && fwrite(row->theme, 1, h->theme_n, f) != h->theme_n) ||
         fwrite(row->raw, 1, h->raw_n, f) != h->raw_n)
-        return spool_failed(error, "write");
+        return spool_failed(spool, "write", error);
     spool->next_id++;
     return TRUE;
 }
@@ -280,19 +284,19 @@ static gboolean spool_store(Spool *spool, DefisStore *store, gint64 survey, GErr
 {
     errno = 0;
     if (fflush(spool->file) != 0 || fseek(spool->file, 0, SEEK_SET) != 0)
-        return spool_failed(error, "read");
+        return spool_failed(spool, "read", error);
     g_autoptr(GByteArray) bytes = g_byte_array_new();
     for (gint64 id = spool->first_id; id < spool->next_id; id++) {
         Row row;
         RowHead *h = &row.h;
         errno = 0;
         if (fread(h, sizeof *h, 1, spool->file) != 1)
-            return spool_failed(error, "read");
+            return spool_failed(spool, "read", error);
         guint32 theme_n = h->theme_n == NO_THEME ? 0 : h->theme_n;
         gsize n = (gsize)h->text_n + h->norm_n + theme_n + h->raw_n;
         g_byte_array_set_size(bytes, (guint)n);
         if (fread(bytes->data, 1, n, spool->file) != n)
-            return spool_failed(error, "read");
+            return spool_failed(spool, "read", error);
         row.text = (const char *)bytes->data;
         row.norm = row.text + h->text_n;
         row.theme = h->theme_n == NO_THEME ? NULL : row.norm + h->norm_n;
@@ -320,7 +324,7 @@ static gboolean maybe_bulk(DefisIngest *ingest, gint64 last, GError **error)
     defis_idmap_reset(&ingest->touched);
     defis_idmap_reset(&ingest->worded);
     return defis_dedup_load_twins(ingest->dedup, error) &&
-           spool_open(&ingest->spool, last + 1, error);
+           spool_open(&ingest->spool, ingest->store, last + 1, error);
 }
 
 gboolean defis_ingest_add(DefisIngest *ingest, const DefisMentionIn *m, GError **error)

@@ -172,6 +172,11 @@ DefisStore *defis_store_open(const char *path, DefisStoreMode mode, GError **err
     return store;
 }
 
+const char *defis_store_path(DefisStore *store)
+{
+    return store->path;
+}
+
 void defis_store_close(DefisStore *store)
 {
     if (!store)

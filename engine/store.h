@@ -24,6 +24,8 @@ typedef enum {
  * schema. Returns NULL and sets ERROR if the file cannot be opened or its schema
  * is newer than this program knows. The store serves one thread at a time. */
 DefisStore *defis_store_open(const char *path, DefisStoreMode mode, GError **error);
+/* The path STORE was opened with. */
+const char *defis_store_path(DefisStore *store);
 void defis_store_close(DefisStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DefisStore, defis_store_close)
 

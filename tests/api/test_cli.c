@@ -180,40 +180,6 @@ static void test_cli__review_merge_unmerge_split_rebuild(void **state)
     assert_non_null(strstr(err, "bad.ini:2"));
 }
 
-/* A survey large enough to be imported in bulk (engine/ingest.c) spools its
- * mentions in TMPDIR: where that cannot be written, the import fails saying so,
- * and nothing is stored. */
-static void test_cli__bulk_import_needs_tmpdir(void **state)
-{
-    assert_int_equal(test_defis(db, NULL, NULL, "network", "add", "Occitanie", NULL), 0);
-    GString *csv = g_string_new("place,challenge\n");
-    for (int i = 0; i < 20500; i++)
-        g_string_append_printf(csv, "Lieu %d,Besoin %d du réseau\n", i % 50, i % 700);
-    g_autofree char *path = test_write_file(dir, "big.csv", csv->str, (gssize)csv->len);
-    g_string_free(csv, TRUE);
-
-    g_autofree char *tmpdir = g_strdup(g_getenv("TMPDIR"));
-    g_autofree char *nowhere = g_build_filename(dir, "nowhere", NULL);
-    g_setenv("TMPDIR", nowhere, TRUE);
-    g_autofree char *err = NULL;
-    int status = test_defis(db, NULL, &err, "import", "--network", "Occitanie", path, NULL);
-    if (tmpdir)
-        g_setenv("TMPDIR", tmpdir, TRUE);
-    else
-        g_unsetenv("TMPDIR");
-    assert_int_equal(status, 1);
-    g_autofree char *said = g_strdup_printf("cannot create the import's spool file in %s (TMPDIR)",
-                                            nowhere);
-    assert_non_null(strstr(err, said));
-    assert_int_equal(test_query_int(db, "SELECT count(*) FROM mention"), 0);
-    assert_int_equal(test_query_int(db, "SELECT count(*) FROM survey"), 0);
-
-    g_autofree char *out = NULL;
-    assert_int_equal(test_defis(db, &out, NULL, "import", "--network", "Occitanie", path, NULL), 0);
-    assert_non_null(strstr(out, "mentions stored    20500"));
-    assert_int_equal(test_query_int(db, "SELECT count(*) FROM mention"), 20500);
-}
-
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -221,7 +187,6 @@ int main(void)
         T(test_cli__usage_errors_exit_2),
         T(test_cli__help_names_every_command),
         T(test_cli__import_report_export_and_backup),
-        T(test_cli__bulk_import_needs_tmpdir),
         T(test_cli__review_merge_unmerge_split_rebuild),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
 #include "helpers.h"
 
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -307,6 +308,46 @@ static void test_import__bulk(void **state)
                      1);
 }
 
+/* A bulk import spools its mentions beside the database: when the spool cannot
+ * be made (here, no file descriptor left), the import fails naming it, and
+ * nothing is stored. The limit is set in a child process: running out of
+ * descriptors also spoils iconv's state for the rest of a process. */
+static void test_import__bulk_spool_failure(void **state)
+{
+    SurveyImportOptions o = options("Occitanie");
+    SurveyReport r = {0};
+    GError *error = NULL;
+    g_autofree char *csv = bulk_csv(20500, FALSE);
+    g_autoptr(GBytes) bytes = g_bytes_new(csv, strlen(csv));
+    g_autofree char *before = content_digest();
+
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        DefisStore *child = defis_store_open(db, DEFIS_STORE_READWRITE, NULL);
+        int lowest = dup(0); /* the next descriptor an open would get */
+        close(lowest);
+        struct rlimit none = {(rlim_t)lowest, (rlim_t)lowest};
+        gboolean ok = child && setrlimit(RLIMIT_NOFILE, &none) == 0 &&
+                      survey_import_bytes(child, bytes, "big.csv", &o, &r, &error);
+        g_autofree char *said = g_strdup_printf(
+            "cannot create the import's spool file beside the database (%s-spool-…): ", db);
+        _exit(!ok && error && strstr(error->message, said) ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    g_autofree char *after = content_digest();
+    assert_string_equal(before, after);
+
+    assert_true(survey_import_bytes(store, bytes, "big.csv", &o, &r, &error));
+    assert_null(error);
+    assert_int_equal(r.mentions, 20500);
+    survey_report_clear(&r);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM mention"), 20500);
+}
+
 static void test_import__lists_every_problem(void **state)
 {
     SurveyImportOptions o = options("Occitanie");
@@ -487,6 +528,7 @@ int main(void)
         T(test_import__same_bytes_twice_is_a_noop),
         T(test_import__bad_last_row_writes_nothing),
         T(test_import__bulk),
+        T(test_import__bulk_spool_failure),
         T(test_import__lists_every_problem),
         T(test_import__windows_1252_is_converted),
         T(test_import__original_text_is_kept_exactly),
