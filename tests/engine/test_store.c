@@ -159,6 +159,16 @@ static void test_store__enforces_foreign_keys_and_checks(void **state)
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM network"), 0);
 }
 
+/* Stores a representative of CHALLENGE naming MENTION, with no feature. */
+static gboolean rep_insert(DefisStore *store, gint64 mention, gint64 challenge, GError **error)
+{
+    DefisStmt *stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_REP_INSERT);
+    defis_stmt_bind_int(stmt, 1, mention);
+    defis_stmt_bind_int(stmt, 2, challenge);
+    defis_stmt_bind_blob(stmt, 3, "", 0);
+    return defis_stmt_exec(stmt, error);
+}
+
 /* A representative may name its mention before the mention is stored (a bulk
  * import does, engine/ingest.c): that key alone is checked at the commit. */
 static void test_store__representative_mention_checked_at_commit(void **state)
@@ -170,18 +180,10 @@ static void test_store__representative_mention_checked_at_commit(void **state)
     defis_stmt_bind_text(stmt, 2, "2026-01-01T00:00:00.000Z", -1);
     assert_true(defis_stmt_exec(stmt, NULL));
     gint64 challenge = defis_store_last_id(store);
-    stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_REP_INSERT);
-    defis_stmt_bind_int(stmt, 1, 42);
-    defis_stmt_bind_int(stmt, 2, challenge);
-    defis_stmt_bind_blob(stmt, 3, "", 0);
-    assert_true(defis_stmt_exec(stmt, NULL));
+    assert_true(rep_insert(store, 42, challenge, NULL));
     /* The challenge it names is still checked at once. */
-    stmt = defis_store_stmt(store, DEFIS_SQL_DEDUP_REP_INSERT);
-    defis_stmt_bind_int(stmt, 1, 43);
-    defis_stmt_bind_int(stmt, 2, challenge + 1);
-    defis_stmt_bind_blob(stmt, 3, "", 0);
     GError *error = NULL;
-    assert_false(defis_stmt_exec(stmt, &error));
+    assert_false(rep_insert(store, 43, challenge + 1, &error));
     assert_true(g_error_matches(error, DEFIS_ERROR, DEFIS_ERROR_CONFLICT));
     g_clear_error(&error);
     /* Mention 42 never came: the commit fails and nothing is kept. */
