@@ -340,9 +340,11 @@ static const char *const migrations[] = {
 
     /* 11: a representative's mention checked at the commit, not at once: a bulk
      * import stores its mentions after placing them (engine/ingest.c), and
-     * representatives name them before. Only this key is deferred, so that
-     * adding a challenge still checks nothing (a deferred check outstanding
-     * makes SQLite look for the children of every row added to any parent). */
+     * representatives name them before. Only this key is deferred: with every
+     * key deferred (PRAGMA defer_foreign_keys), a check outstanding makes
+     * SQLite look for the children of each row added to any parent table, such
+     * as each new challenge (1,000,000-row import: 2.2 s of challenge inserts
+     * against 1.0 s). */
     "CREATE TABLE dedup_rep_11 ("
     "  challenge_id INTEGER NOT NULL REFERENCES challenge(id),"
     "  mention_id INTEGER NOT NULL REFERENCES mention(id) DEFERRABLE INITIALLY DEFERRED,"
