@@ -218,7 +218,10 @@ int api_cli_import(ApiCli *cli, int argc, char **argv)
         "Forms, Decidim, CONSUL) and named in the report. What a profile cannot know, such\n"
         "as the question holding the place's name, is given with --map, for example\n"
         "--map place=\"Nom du tiers-lieu\" or --map place=Q1. Check an unknown export\n"
-        "first with --dry-run: it says which columns it found and what to map.",
+        "first with --dry-run: it says which columns it found and what to map.\n\n"
+        "A survey of more than 20,000 mentions into a store holding fewer is imported in\n"
+        "bulk: its rows wait in a temporary file beside the database until they are\n"
+        "grouped: keep room there for some three times the file, on top of the store.",
         entries);
     if (!api_cli_parse(context, &argc, &argv))
         return API_EXIT_USAGE;
