@@ -154,8 +154,9 @@ best_of() {
 
 build_targets() {
     echo "building defis, bench_gen_survey and bench_pipeline in $BUILD"
-    cmake --build "$BUILD" --target defis bench_gen_survey bench_pipeline -j "$(nproc 2>/dev/null || echo 2)" \
-        >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; die "build failed"; }
+    cmake --build "$BUILD" --target defis bench_gen_survey bench_pipeline \
+        -j "$(nproc 2>/dev/null || echo 2)" >"$WORK/build.log" 2>&1 ||
+        { cat "$WORK/build.log" >&2; die "build failed"; }
 }
 
 # The generated survey of N rows (default ROWS) that follow the first SKIP (default
@@ -276,6 +277,11 @@ section_import() {
     [ "$ours_timed_out" = 1 ] || import_scale "$ours_s"
 }
 
+# word_after WORD FILE: the word that follows WORD in FILE ("seconds 4.31" -> 4.31).
+word_after() {
+    awk -v w="$1" '{ for (i = 1; i < NF; i++) if ($i == w) print $(i + 1) }' "$2"
+}
+
 # What no import of SURVEY can skip, each timed alone: reading and checking the
 # file (`defis import --dry-run`); the text work of deduplication on each
 # distinct folded text (tests/bench/pipeline.c: fold, features, band keys); and
@@ -290,10 +296,8 @@ import_floor() {
     read_s=$WALL_S
     import_clean
     measure "$WORK/pipeline.out" "$BUILD/bench_pipeline" "$SURVEY"
-    text_s=$(awk '{ for (i = 1; i < NF; i++) if ($i == "seconds") print $(i + 1) }' \
-        "$WORK/pipeline.out")
-    distinct=$(awk '{ for (i = 1; i < NF; i++) if ($i == "distinct") print $(i + 1) }' \
-        "$WORK/pipeline.out")
+    text_s=$(word_after seconds "$WORK/pipeline.out")
+    distinct=$(word_after distinct "$WORK/pipeline.out")
     table_row "  reading alone (s)" "$read_s" "$base_s" "$(ratio "$read_s" "$base_s")" - -
     table_row "  text work alone (s)" "$text_s" "$base_s" "$(ratio "$text_s" "$base_s")" - -
     floor_s=$(calc 'sprintf("%.2f", a + b)' -v a="$read_s" -v b="$text_s")
@@ -312,9 +316,9 @@ import_floor() {
 }
 
 # The scale figures of deduplication (#3): the 1,000 rows that follow, imported
-# into a copy of the store just built (<= 1 s, best of RUNS), and the time for ROWS against ROWS / 10
-# (<= 12: near-linear). Then `defis dedup --rebuild` of the ROWS / 10 store, beside
-# the import that built it.
+# into a copy of the store just built (<= 1 s, best of RUNS), and the time for
+# ROWS against ROWS / 10 (<= 12: near-linear). Then `defis dedup --rebuild` of the
+# ROWS / 10 store, beside the import that built it.
 FURTHER_DB="$WORK/further.db"
 # The copy is synced before the run: otherwise the import's first fsync of the
 # database would wait for the whole copy to reach the disk.

@@ -286,8 +286,8 @@ static void test_import__bulk(void **state)
                            " OR json_extract(m.raw, '$.challenge') <> m.text"),
         0);
     assert_true(test_query_int(db, "SELECT count(*) FROM dedup_rep WHERE mention_id > 20000") > 0);
-    assert_int_equal(test_query_int(db, "SELECT count(*) FROM dedup_rep r JOIN mention m"
-                                        " ON m.id = r.mention_id AND m.challenge_id = r.challenge_id"),
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM dedup_rep r JOIN mention m ON"
+                                        " m.id = r.mention_id AND m.challenge_id = r.challenge_id"),
                      test_query_int(db, "SELECT count(*) FROM dedup_rep"));
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
     /* Each wording in one challenge, and each challenge scored from all its mentions. */
