@@ -201,7 +201,8 @@ gboolean api_param_id(const ApiRequest *request, int i, const char *what, gint64
     g_return_val_if_fail(i >= 0 && i < API_MAX_PARAMS && request->params[i], FALSE);
     if (g_ascii_string_to_signed(request->params[i], 10, 1, G_MAXINT64, id, NULL))
         return TRUE;
-    g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_NOT_FOUND, "no %s %s", what, request->params[i]);
+    g_autofree char *quoted = defis_quote(request->params[i], -1, DEFIS_QUOTE_MAX);
+    g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_NOT_FOUND, "no %s %s", what, quoted);
     return FALSE;
 }
 
@@ -240,8 +241,9 @@ gboolean api_query_check(const ApiRequest *request, const char *const *allowed, 
     while (g_hash_table_iter_next(&iter, &key, NULL)) {
         if (!g_strv_contains(allowed, key)) {
             g_autofree char *list = g_strjoinv(", ", (char **)allowed);
+            g_autofree char *quoted = defis_quote(key, -1, DEFIS_QUOTE_MAX);
             g_set_error(error, API_ERROR, API_ERROR_BAD_REQUEST,
-                        "unknown query parameter \"%s\" (known: %s)", (const char *)key,
+                        "unknown query parameter \"%s\" (known: %s)", quoted,
                         *allowed ? list : "none");
             return FALSE;
         }
@@ -261,9 +263,10 @@ json_t *api_request_json(const ApiRequest *request, GError **error)
     json_error_t jerr;
     json_t *value = json_loadb(data ? data : "", length, JSON_REJECT_DUPLICATES, &jerr);
     if (!value) {
+        g_autofree char *reason = defis_quote(jerr.text, -1, DEFIS_QUOTE_MAX);
         g_set_error(error, API_ERROR, API_ERROR_BAD_REQUEST,
                     "body is not valid JSON: line %d, column %d: %s", jerr.line, jerr.column,
-                    jerr.text);
+                    reason);
         return NULL;
     }
     if (!json_is_object(value)) {
@@ -282,7 +285,8 @@ gboolean api_json_unpack(json_t *object, GError **error, const char *format, ...
     int rc = json_vunpack_ex(object, &jerr, 0, format, ap);
     va_end(ap);
     if (rc != 0) {
-        g_set_error(error, API_ERROR, API_ERROR_BAD_REQUEST, "body: %s", jerr.text);
+        g_autofree char *reason = defis_quote(jerr.text, -1, DEFIS_QUOTE_MAX);
+        g_set_error(error, API_ERROR, API_ERROR_BAD_REQUEST, "body: %s", reason);
         return FALSE;
     }
     return TRUE;
@@ -309,11 +313,21 @@ static void set_body(ApiResponse *response, guint status, const char *content_ty
     response->body = bytes;
 }
 
+/* The body sent when a JSON value cannot be written (a string that is not
+ * valid UTF-8 reached a response: a bug, which the log names). */
+static const char unwritable[] =
+    "{\"error\":{\"code\":\"internal\",\"message\":\"internal error; the server log has "
+    "details\"}}";
+
 void api_response_json(ApiResponse *response, guint status, json_t *value)
 {
-    char *text = json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *text = value ? json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(value);
-    g_assert(text != NULL);
+    if (!text) {
+        g_warning("a response of status %u could not be written as JSON", status);
+        status = 500;
+        text = g_strdup(unwritable);
+    }
     gsize length = strlen(text);
     /* A final newline makes curl output readable and costs one byte. */
     char *with_newline = g_realloc(text, length + 2);
@@ -354,9 +368,11 @@ void api_response_error(ApiResponse *response, const GError *error, json_t *deta
     api_response_clear(response);
     response->headers = g_steal_pointer(&headers);
     /* A 500 must not leak database details to the client; the log keeps them. */
-    const char *message = mapped.status == 500 ? "internal error; the server log has details"
-                                               : error ? error->message
-                                                       : "failed";
+    g_autofree char *message = defis_message_valid(
+        mapped.status == 500 ? "internal error; the server log has details"
+        : error              ? error->message
+                             : "failed",
+        4096);
     json_t *body = json_pack("{s:s, s:s}", "code", mapped.code, "message", message);
     if (details)
         json_object_set_new(body, "details", details);

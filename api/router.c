@@ -79,14 +79,17 @@ const ApiRoute *api_router_match(const ApiRoute *table, gsize n, const char *met
             g_ptr_array_add(methods, (gpointer) "HEAD");
     }
     if (methods->len == 0) {
-        g_set_error(error, API_ERROR, API_ERROR_NO_ROUTE, "no such path: %s", path);
+        g_autofree char *quoted = defis_quote(path, -1, DEFIS_QUOTE_MAX);
+        g_set_error(error, API_ERROR, API_ERROR_NO_ROUTE, "no such path: %s", quoted);
         return NULL;
     }
     g_ptr_array_sort(methods, compare_strings);
     g_ptr_array_add(methods, NULL);
     g_autofree char *list = g_strjoinv(", ", (char **)methods->pdata);
+    g_autofree char *quoted_method = defis_quote(method, -1, 32);
+    g_autofree char *quoted_path = defis_quote(path, -1, DEFIS_QUOTE_MAX);
     g_set_error(error, API_ERROR, API_ERROR_METHOD, "%s is not allowed on %s (allowed: %s)",
-                method, path, list);
+                quoted_method, quoted_path, list);
     if (allow)
         *allow = g_steal_pointer(&list);
     return NULL;
@@ -103,11 +106,67 @@ static gboolean accepts(const ApiRoute *route, const char *content_type)
     return g_strv_contains((const char *const *)types, content_type);
 }
 
+/* TRUE when METHOD is an HTTP token (RFC 9110, 5.6.2) of at most 32 bytes. */
+static gboolean method_valid(const char *method)
+{
+    gsize n = 0;
+    for (const char *p = method; *p; p++, n++)
+        if (!g_ascii_isalnum(*p) && !strchr("!#$%&'*+-.^_`|~", *p))
+            return FALSE;
+    return n > 0 && n <= 32;
+}
+
+/* FALSE with API_ERROR_BAD_REQUEST when the method is not a token, or the
+ * decoded path or a query name or value is not valid UTF-8 (or the path holds
+ * a control character): nothing that follows has to handle such bytes, and
+ * the message quotes them escaped. */
+static gboolean check_text(const ApiRequest *request, GError **error)
+{
+    if (!method_valid(request->method)) {
+        g_autofree char *quoted = defis_quote(request->method, -1, 32);
+        g_set_error(error, API_ERROR, API_ERROR_BAD_REQUEST, "the method \"%s\" is not valid",
+                    quoted);
+        return FALSE;
+    }
+    gboolean control = FALSE;
+    for (const char *p = request->path; *p && !control; p++)
+        control = (guchar)*p < 0x20 || *p == 0x7f;
+    if (control || !g_utf8_validate(request->path, -1, NULL)) {
+        g_autofree char *quoted = defis_quote(request->path, -1, DEFIS_QUOTE_MAX);
+        g_set_error(error, API_ERROR, API_ERROR_BAD_REQUEST,
+                    "the path \"%s\" is not valid UTF-8 text once decoded", quoted);
+        return FALSE;
+    }
+    if (!request->query)
+        return TRUE;
+    GHashTableIter iter;
+    gpointer name, value;
+    g_hash_table_iter_init(&iter, request->query);
+    while (g_hash_table_iter_next(&iter, &name, &value)) {
+        const char *bad = !g_utf8_validate(name, -1, NULL)    ? "name"
+                          : !g_utf8_validate(value, -1, NULL) ? "value"
+                                                              : NULL;
+        if (bad) {
+            g_autofree char *quoted_name = defis_quote(name, -1, DEFIS_QUOTE_MAX);
+            g_set_error(error, API_ERROR, API_ERROR_BAD_REQUEST,
+                        "the %s of query parameter \"%s\" is not valid UTF-8 once decoded", bad,
+                        quoted_name);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 gboolean api_router_prepare(ApiRequest *request, const char *authorization,
                             ApiResponse *response)
 {
     GError *error = NULL;
     g_autofree char *allow = NULL;
+    if (!check_text(request, &error)) {
+        api_response_error(response, error, NULL);
+        g_error_free(error);
+        return FALSE;
+    }
     request->route = api_router_match(api_routes, api_routes_count, request->method,
                                       request->path, request->params, &allow, &error);
     if (!request->route) {

@@ -564,14 +564,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
  * that lines of different threads never mix. */
 static void log_request(const Exchange *ex, double seconds, enum MHD_RequestTerminationCode toe)
 {
+    /* The method and path are the client's bytes: quoted valid and bounded. */
+    g_autofree char *method = defis_quote(ex->method, -1, 32);
+    g_autofree char *path = defis_quote(ex->path, -1, 512);
     g_autoptr(json_t) line = json_pack(
-        "{s:s, s:s, s:s, s:s?, s:i, s:f, s:I}", "event", "request", "method", ex->method,
-        "path", ex->path, "route", ex->request.route ? ex->request.route->pattern : NULL,
-        "status", (int)ex->status, "ms", seconds * 1000.0, "bytes", (json_int_t)ex->bytes_out);
+        "{s:s, s:s, s:s, s:s?, s:i, s:f, s:I}", "event", "request", "method", method, "path",
+        path, "route", ex->request.route ? ex->request.route->pattern : NULL, "status",
+        (int)ex->status, "ms", seconds * 1000.0, "bytes", (json_int_t)ex->bytes_out);
+    if (!line)
+        return;
     json_object_set_new(line, "token", ex->token ? json_integer(ex->token->id) : json_null());
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
         json_object_set_new(line, "aborted", json_integer(toe));
     char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
+    if (!text)
+        return;
     gsize length = strlen(text);
     text = g_realloc(text, length + 2);
     text[length] = '\n';

@@ -22,4 +22,18 @@ typedef enum {
 
 GQuark defis_error_quark(void);
 
+/* Most bytes of input a message quotes (defis_quote), before "…". */
+#define DEFIS_QUOTE_MAX 200
+
+/* TEXT (LENGTH bytes, -1 for NUL-terminated; NULL quotes as "") made fit to
+ * quote in a message, a log line or a JSON string: valid UTF-8 whatever it
+ * holds (each byte that is not part of valid UTF-8 and each control character
+ * written as \xHH), cut after MAX bytes of input at a character boundary with
+ * "…" marking the cut. Caller frees. */
+char *defis_quote(const char *text, gssize length, gsize max);
+
+/* MESSAGE made valid UTF-8 (as defis_quote) and at most MAX bytes of it kept:
+ * for a message that may already quote input unchecked. Caller frees. */
+char *defis_message_valid(const char *message, gsize max);
+
 #endif

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* test_serve_hostile.c - a real `defis serve` tried as a careless or hostile client would:
+ * bytes that are not UTF-8 anywhere in a request, framing tricks, slow clients, uploads
+ * beside reads. Each answer is a 4xx with a JSON error, nothing is written, and the
+ * service keeps answering. */
+#include "helpers.h"
+#include "http_client.h"
+
+#include <signal.h>
+#include <string.h>
+
+static char *dir, *db, *log_path;
+static GSubprocess *server;
+static guint16 port;
+static char *lead, *net_a;
+
+static int setup(void **state)
+{
+    dir = test_tmpdir();
+    db = g_build_filename(dir, "hostile.db", NULL);
+    log_path = g_build_filename(dir, "hostile.log", NULL);
+    assert_int_equal(test_defis(db, NULL, NULL, "network", "add", "Occitanie", NULL), 0);
+    lead = test_token(db, "lead", NULL, NULL);
+    net_a = test_token(db, "network", "Occitanie", NULL);
+    g_autofree char *csv = test_write_file(dir, "seed.csv",
+                                           "place,challenge\nLieu A,Financer l'animation\n"
+                                           "Lieu B,Trouver des bénévoles\n",
+                                           -1);
+    assert_int_equal(test_defis(db, NULL, NULL, "import", "--network", "Occitanie", csv, NULL),
+                     0);
+    server = test_serve_start(db, log_path, &port, "--threads", "2", NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    if (server)
+        assert_int_equal(test_serve_stop(server, SIGTERM), 0);
+    server = NULL;
+    test_tmpdir_remove(dir);
+    g_clear_pointer(&dir, g_free);
+    g_clear_pointer(&db, g_free);
+    g_clear_pointer(&log_path, g_free);
+    g_clear_pointer(&lead, g_free);
+    g_clear_pointer(&net_a, g_free);
+    return 0;
+}
+
+/* Fails the test unless R is a 4xx whose body is a JSON error with a code and a
+ * message that are valid UTF-8. */
+static void assert_client_error(const TestHttpResponse *r, const char *what)
+{
+    if (r->status < 400 || r->status >= 500)
+        fail_msg("%s: status %u, body %s", what, r->status, r->body);
+    assert_true(g_utf8_validate(r->body, (gssize)r->length, NULL));
+    json_t *body = test_http_json(r);
+    if (!body)
+        fail_msg("%s: the body is not JSON: %s", what, r->body);
+    json_t *error = json_object_get(body, "error");
+    assert_non_null(json_string_value(json_object_get(error, "code")));
+    assert_non_null(json_string_value(json_object_get(error, "message")));
+    json_decref(body);
+}
+
+/* The service still answers. */
+static void assert_alive(void)
+{
+    g_autoptr(TestHttpResponse) r = test_http_request(port, "GET", "/v1/health", NULL, NULL,
+                                                      NULL, 0);
+    assert_int_equal(r->status, 200);
+}
+
+/* RAW sent as is on a new connection; the response read. */
+static TestHttpResponse *raw_request(const char *raw, gsize length)
+{
+    GError *error = NULL;
+    g_autoptr(TestHttp) http = test_http_connect(port, &error);
+    assert_non_null(http);
+    test_http_write(http, raw, length, &error);
+    g_clear_error(&error);
+    TestHttpResponse *r = test_http_read(http, &error);
+    if (!r)
+        fail_msg("no response to %.*s: %s", (int)MIN(length, 80), raw,
+                 error ? error->message : "?");
+    return r;
+}
+
+/* ---- Bytes that are not UTF-8 ---------------------------------------------------------- */
+
+static void test_serve_hostile__non_utf8_in_path_query_and_method_is_400(void **state)
+{
+    static const char *const targets[] = {
+        "/%FF",
+        "/v1/%FF",
+        "/v1/health?x%FF=1",
+        "/v1/health?x=%FF",
+        "/v1/challenges/%FF",
+        "/v1/challenges?theme=%C3",
+        "/v1/commons/%FF%FE",
+        "/v1/commons?stage=%FF",
+        "/v1/journal?since=%FF",
+        "/v1/challenges/1/commons/%E9",
+        "/v1/shortlists/%FF/diff/1",
+    };
+    gint64 journal = test_query_int(db, "SELECT count(*) FROM journal");
+    for (gsize i = 0; i < G_N_ELEMENTS(targets); i++) {
+        for (int with_token = 0; with_token < 2; with_token++) {
+            g_autoptr(TestHttpResponse) r = test_http_request(
+                port, "GET", targets[i], with_token ? lead : NULL, NULL, NULL, 0);
+            assert_client_error(r, targets[i]);
+            assert_int_equal(r->status, 400);
+        }
+        assert_alive();
+    }
+    /* A method that is not a token, and one with a byte that is not UTF-8. */
+    for (const char *const *raw = (const char *const[]){
+             "G\xff" "T /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+             "G(T /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", NULL};
+         *raw; raw++) {
+        g_autoptr(TestHttpResponse) r = raw_request(*raw, strlen(*raw));
+        assert_client_error(r, *raw);
+        assert_alive();
+    }
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM journal"), journal);
+}
+
+static void test_serve_hostile__uploads_with_non_utf8_parameters_write_nothing(void **state)
+{
+    static const char *const queries[] = {
+        "network=%FF", "profile=%FF", "map=place%3D%FF", "format=%FF", "title=%FF%FE",
+    };
+    gint64 surveys = test_query_int(db, "SELECT count(*) FROM survey");
+    const char *csv = "place,challenge\nLieu Z,Réparer le toit du hangar\n";
+    for (gsize i = 0; i < G_N_ELEMENTS(queries); i++) {
+        g_autofree char *target = g_strdup_printf("/v1/surveys?%s", queries[i]);
+        g_autoptr(TestHttpResponse) r =
+            test_http_request(port, "POST", target, lead, "text/csv", csv, -1);
+        assert_client_error(r, target);
+        assert_alive();
+    }
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM survey"), surveys);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM survey WHERE title IS NOT NULL "
+                                        "AND CAST(title AS BLOB) = x'FFFE'"),
+                     0);
+}
+
+static void test_serve_hostile__json_errors_quote_valid_utf8(void **state)
+{
+    /* A backslash, then a multi-byte character: jansson quotes the bytes it stopped at. */
+    static const char *const bodies[] = {
+        "\\\xc3\xa9xxxxxx", "{\"name\": \"\\\xc3\xa9\"}", "{\"na\xffme\": 1}",
+        "{\"name\": \"\xff\"}", "\xef\xbb\xbf{}", "{\"name\": \"a\\u0000b\"}",
+    };
+    gint64 networks = test_query_int(db, "SELECT count(*) FROM network");
+    for (gsize i = 0; i < G_N_ELEMENTS(bodies); i++) {
+        g_autoptr(TestHttpResponse) r = test_http_request(port, "POST", "/v1/networks", lead,
+                                                          "application/json", bodies[i], -1);
+        assert_client_error(r, bodies[i]);
+        assert_alive();
+    }
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM network"), networks);
+    /* Every line the service logged is JSON. */
+    g_autofree char *log = test_read_file(log_path, NULL);
+    g_auto(GStrv) lines = g_strsplit(log, "\n", -1);
+    for (char **line = lines; *line; line++) {
+        if (!**line || **line != '{')
+            continue;
+        json_t *value = test_parse_json(*line);
+        json_decref(value);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_serve_hostile__non_utf8_in_path_query_and_method_is_400),
+        cmocka_unit_test(test_serve_hostile__uploads_with_non_utf8_parameters_write_nothing),
+        cmocka_unit_test(test_serve_hostile__json_errors_quote_valid_utf8),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
