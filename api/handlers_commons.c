@@ -119,10 +119,7 @@ gboolean api_handle_commons_add(ApiRequest *request, ApiResponse *response, GErr
     if (!body || !body_fields(body, TRUE, &f, &keywords, error))
         return FALSE;
     g_autofree char *actor = api_request_actor(request);
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     gint64 id = defis_commons_add(api_request_store(request), &f, actor, error);
-    api_context_write_end(request->context);
     if (!id)
         return FALSE;
     g_autofree char *name = g_strstrip(g_strdup(f.name));
@@ -142,11 +139,8 @@ gboolean api_handle_commons_update(ApiRequest *request, ApiResponse *response, G
     if (!body || !body_fields(body, FALSE, &f, &keywords, error))
         return FALSE;
     g_autofree char *actor = api_request_actor(request);
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     gboolean ok =
         defis_commons_update(api_request_store(request), request->params[0], &f, actor, error);
-    api_context_write_end(request->context);
     if (!ok)
         return FALSE;
     g_autofree char *name = f.name ? g_strstrip(g_strdup(f.name)) : NULL;
@@ -160,11 +154,8 @@ gboolean api_handle_commons_stage(ApiRequest *request, ApiResponse *response, GE
     if (!body || !api_json_unpack(body, error, "{s:s, s?s !}", "stage", &stage, "note", &note))
         return FALSE;
     g_autofree char *actor = api_request_actor(request);
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     gboolean ok = defis_commons_set_stage(api_request_store(request), request->params[0], stage,
                                           note, actor, error);
-    api_context_write_end(request->context);
     if (!ok)
         return FALSE;
     return respond_commons(request, response, 200, request->params[0], error);
@@ -198,10 +189,7 @@ gboolean api_handle_links_add(ApiRequest *request, ApiResponse *response, GError
         !api_json_unpack(body, error, "{s:s, s?s !}", "commons", &commons, "note", &note))
         return FALSE;
     g_autofree char *actor = api_request_actor(request);
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     gboolean ok = defis_commons_link(api_request_store(request), id, commons, note, actor, error);
-    api_context_write_end(request->context);
     return ok && respond_links(request, response, 201, id, error);
 }
 
@@ -211,11 +199,8 @@ gboolean api_handle_links_remove(ApiRequest *request, ApiResponse *response, GEr
     if (!challenge_param(request, 0, &id, error))
         return FALSE;
     g_autofree char *actor = api_request_actor(request);
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     gboolean ok =
         defis_commons_unlink(api_request_store(request), id, request->params[1], actor, error);
-    api_context_write_end(request->context);
     return ok && respond_links(request, response, 200, id, error);
 }
 

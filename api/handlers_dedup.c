@@ -69,10 +69,7 @@ gboolean api_handle_review_dismiss(ApiRequest *request, ApiResponse *response, G
         !body_id(a, "a", error) || !body_id(b, "b", error))
         return FALSE;
     g_autofree char *actor = api_request_actor(request);
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     gboolean ok = defis_dedup_dismiss(api_request_store(request), a, b, actor, error);
-    api_context_write_end(request->context);
     if (!ok)
         return FALSE;
     api_response_json(response, 200,
@@ -93,11 +90,8 @@ gboolean api_handle_merge(ApiRequest *request, ApiResponse *response, GError **e
     if (!ids)
         return FALSE;
     g_autofree char *actor = api_request_actor(request);
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     json_t *merges = defis_dedup_merge(api_request_store(request), target,
                                        &g_array_index(ids, gint64, 0), ids->len, actor, error);
-    api_context_write_end(request->context);
     if (!merges)
         return FALSE;
     api_response_json(response, 200,
@@ -111,10 +105,7 @@ gboolean api_handle_unmerge(ApiRequest *request, ApiResponse *response, GError *
     if (!api_param_id(request, 0, "challenge", &source, error))
         return FALSE;
     g_autofree char *actor = api_request_actor(request);
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     gboolean ok = defis_dedup_unmerge(api_request_store(request), source, actor, error);
-    api_context_write_end(request->context);
     if (!ok)
         return FALSE;
     api_response_json(response, 200,
@@ -132,11 +123,8 @@ gboolean api_handle_split(ApiRequest *request, ApiResponse *response, GError **e
     if (!ids)
         return FALSE;
     g_autofree char *actor = api_request_actor(request);
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     gint64 created = defis_dedup_split(api_request_store(request), &g_array_index(ids, gint64, 0),
                                        ids->len, actor, error);
-    api_context_write_end(request->context);
     if (!created)
         return FALSE;
     g_autofree char *location = g_strdup_printf("/v1/challenges/%" G_GINT64_FORMAT, created);
@@ -152,11 +140,8 @@ gboolean api_handle_dedup_rebuild(ApiRequest *request, ApiResponse *response, GE
     const DefisScoreSettings *settings = request->context->config->settings;
     g_autofree char *actor = api_request_actor(request);
     DefisRebuildReport report = {0};
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     gboolean ok = defis_dedup_rebuild(api_request_store(request),
                                       settings ? &settings->dedup : NULL, actor, &report, error);
-    api_context_write_end(request->context);
     if (!ok)
         return FALSE;
     api_response_json(

@@ -21,10 +21,7 @@ gboolean api_handle_networks_add(ApiRequest *request, ApiResponse *response, GEr
     if (!body || !api_json_unpack(body, error, "{s:s, s?s !}", "name", &name, "region", &region))
         return FALSE;
     g_autofree char *actor = api_request_actor(request);
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     gint64 id = defis_network_add(api_request_store(request), name, region, actor, error);
-    api_context_write_end(request->context);
     if (!id)
         return FALSE;
     api_response_json(response, 201,

@@ -92,10 +92,7 @@ gboolean api_handle_shortlists_create(ApiRequest *request, ApiResponse *response
         .unserved = unserved,
     };
     g_autofree char *actor = api_request_actor(request);
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     gint64 id = defis_shortlist_create(api_request_store(request), &query, actor, error);
-    api_context_write_end(request->context);
     if (!id)
         return FALSE;
     json_t *shortlist = defis_shortlist_get(api_request_store(request), id, error);

@@ -82,11 +82,8 @@ gboolean api_handle_surveys_upload(ApiRequest *request, ApiResponse *response, G
         survey_report_clear(&report);
         return TRUE;
     }
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     gboolean ok =
         survey_import_bytes(api_request_store(request), body, "body", &options, &report, &local);
-    api_context_write_end(request->context);
 
     ApiMetrics *metrics = request->context->metrics;
     if (!ok) {

@@ -29,11 +29,8 @@ gboolean api_handle_tokens_create(ApiRequest *request, ApiResponse *response, GE
     }
     g_autofree char *actor = api_request_actor(request);
     gint64 id = 0;
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     g_autofree char *secret = defis_token_create(api_request_store(request), role, network,
                                                  label, actor, &id, error);
-    api_context_write_end(request->context);
     if (!secret)
         return FALSE;
     api_response_json(response, 201,
@@ -50,10 +47,7 @@ gboolean api_handle_tokens_revoke(ApiRequest *request, ApiResponse *response, GE
         return FALSE;
     }
     g_autofree char *actor = api_request_actor(request);
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     gboolean ok = defis_token_revoke(api_request_store(request), id, actor, error);
-    api_context_write_end(request->context);
     if (!ok)
         return FALSE;
     api_response_json(response, 200,

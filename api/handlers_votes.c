@@ -30,10 +30,7 @@ gboolean api_handle_votes_add(ApiRequest *request, ApiResponse *response, GError
     if (!network)
         return FALSE;
     g_autofree char *actor = api_request_actor(request);
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     gint64 id = defis_vote_add(api_request_store(request), network, place, challenge, actor, error);
-    api_context_write_end(request->context);
     if (!id)
         return FALSE;
     api_response_json(response, 201,
@@ -45,10 +42,7 @@ gboolean api_handle_votes_add(ApiRequest *request, ApiResponse *response, GError
 gboolean api_handle_rescore(ApiRequest *request, ApiResponse *response, GError **error)
 {
     g_autofree char *actor = api_request_actor(request);
-    if (!api_context_write_begin(request->context, error))
-        return FALSE;
     gint64 n = defis_score_rescore_all(api_request_store(request), actor, error);
-    api_context_write_end(request->context);
     if (n < 0)
         return FALSE;
     api_response_json(response, 200, json_pack("{s:I}", "scored", (json_int_t)n));

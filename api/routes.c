@@ -7,7 +7,7 @@
  *      (api_query*, api_request_json + api_json_unpack with "!"), call the
  *      engine, fill the response with api_response_json, or return FALSE with
  *      the engine's GError: api_error_status maps it to a status;
- *      writes go between api_context_write_begin and api_context_write_end;
+ *      every route whose method is not GET runs on the writer thread (api/writer.h);
  *   2. add its line below: method, pattern ({name} for a path segment, read as
  *      request->params[i]), handler, roles, flags, and its OpenAPI summary,
  *      parameters (query parameters not listed are refused with 400), body

@@ -20,6 +20,7 @@
 
 #include "api/router.h"
 #include "api/routes.h"
+#include "api/writer.h"
 #include "engine/error.h"
 
 /* ---- Configuration ------------------------------------------------------------------ */
@@ -180,7 +181,6 @@ ApiContext *api_context_new(const ApiConfig *config, const char *db_path)
     ApiContext *context = g_new0(ApiContext, 1);
     context->config = config;
     context->db_path = g_strdup(db_path);
-    g_mutex_init(&context->write_lock);
     g_mutex_init(&context->workers_lock);
     context->metrics = api_metrics_new();
     context->workers = g_ptr_array_new_with_free_func(worker_free);
@@ -193,29 +193,9 @@ void api_context_free(ApiContext *context)
         return;
     g_ptr_array_unref(context->workers);
     api_metrics_free(context->metrics);
-    g_mutex_clear(&context->write_lock);
     g_mutex_clear(&context->workers_lock);
     g_free(context->db_path);
     g_free(context);
-}
-
-gboolean api_context_write_begin(ApiContext *context, GError **error)
-{
-    gint waiting = g_atomic_int_add(&context->queued_writes, 1);
-    if ((guint)waiting >= context->config->max_queued_writes + 1) {
-        g_atomic_int_add(&context->queued_writes, -1);
-        g_set_error(error, API_ERROR, API_ERROR_TOO_MANY,
-                    "%d writes are queued already; retry in a moment", waiting);
-        return FALSE;
-    }
-    g_mutex_lock(&context->write_lock);
-    return TRUE;
-}
-
-void api_context_write_end(ApiContext *context)
-{
-    g_mutex_unlock(&context->write_lock);
-    g_atomic_int_add(&context->queued_writes, -1);
 }
 
 ApiWorker *api_worker_new(ApiContext *context, GError **error)
@@ -251,6 +231,7 @@ void api_worker_refresh(ApiWorker *worker)
 
 typedef struct {
     ApiContext *context;
+    ApiWriter *writer;
     gint in_flight; /* requests between their first handler call and their completion */
     gint stopping;
 } Server;
@@ -269,6 +250,10 @@ typedef struct {
     gboolean answered;
     guint status;
     gsize bytes_out;
+    /* A write, run by the writer while the connection is suspended: */
+    struct MHD_Connection *connection;
+    ApiResponse written; /* its response, set before the connection is resumed */
+    gboolean queued, done;
 } Exchange;
 
 static GPrivate thread_worker = G_PRIVATE_INIT(NULL);
@@ -312,6 +297,7 @@ static void exchange_free(Exchange *ex)
     if (ex->request.body)
         g_bytes_unref(ex->request.body);
     api_router_params_clear(ex->request.params);
+    api_response_clear(&ex->written);
     g_free(ex);
 }
 
@@ -456,6 +442,38 @@ static enum MHD_Result answer(struct MHD_Connection *connection, Exchange *ex,
     return MHD_YES;
 }
 
+/* TRUE when ROUTE writes: every method but GET (and HEAD) does, and runs on the writer. */
+static gboolean route_writes(const ApiRoute *route)
+{
+    return strcmp(route->method, "GET") != 0;
+}
+
+/* Runs on the writer thread: the write of the suspended exchange DATA, then the
+ * connection is resumed and the access handler sends EX->written. */
+static void run_write(ApiWorker *writer, gpointer data)
+{
+    Exchange *ex = data;
+    ex->request.worker = writer;
+    api_router_run(&ex->request, &ex->written);
+    ex->done = TRUE;
+    MHD_resume_connection(ex->connection);
+}
+
+/* Last call of a write: parks the connection and queues the write, or answers
+ * 429 at once when the queue is full. The pool thread does not wait. */
+static enum MHD_Result queue_write(Server *server, struct MHD_Connection *connection,
+                                   Exchange *ex)
+{
+    GError *error = NULL;
+    if (!api_writer_reserve(server->writer, &error))
+        return send_error(connection, ex, error, FALSE);
+    ex->connection = connection;
+    ex->queued = TRUE;
+    MHD_suspend_connection(connection);
+    api_writer_push(server->writer, run_write, ex);
+    return MHD_YES;
+}
+
 /* First call: the headers are in. Checks all that can be checked before the body. */
 static enum MHD_Result on_headers(Server *server, struct MHD_Connection *connection,
                                   Exchange *ex)
@@ -494,11 +512,13 @@ static enum MHD_Result on_headers(Server *server, struct MHD_Connection *connect
     }
     if (!ok)
         return answer(connection, ex, &response);
-    if (!ex->request.route->body_types) {
+    if (!ex->request.route->body_types && !route_writes(ex->request.route)) {
         /* No body to wait for: answer at the last call (or now, if a body comes anyway). */
         api_router_run(&ex->request, &response);
         return answer(connection, ex, &response);
     }
+    if (!ex->request.route->body_types)
+        return MHD_YES; /* a write without a body: queued at the last call */
     const char *length =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     guint64 declared = 0;
@@ -553,8 +573,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         return MHD_YES;
     if (ex->pending) /* decided at the headers */
         return send_response(connection, ex, ex->pending, FALSE);
+    if (ex->done) /* the writer ran it and resumed the connection */
+        return send_response(connection, ex, &ex->written, FALSE);
+    if (ex->queued) /* called again before the writer is done: nothing to do yet */
+        return MHD_YES;
     /* Last call: the whole body is in. */
-    ex->request.body = g_byte_array_free_to_bytes(g_steal_pointer(&ex->body));
+    if (ex->body)
+        ex->request.body = g_byte_array_free_to_bytes(g_steal_pointer(&ex->body));
+    if (route_writes(ex->request.route))
+        return queue_write(server, connection, ex);
     ApiResponse response = {0};
     api_router_run(&ex->request, &response);
     return send_response(connection, ex, &response, FALSE);
@@ -660,8 +687,16 @@ gboolean api_server_run(const ApiConfig *config, const char *db_path, GError **e
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
 
     Server server = {.context = api_context_new(config, db_path)};
+    server.writer = api_writer_start(server.context, error);
+    if (!server.writer) {
+        api_context_free(server.context);
+        pthread_sigmask(SIG_UNBLOCK, &signals, NULL);
+        g_prefix_error(error, "cannot open the store: ");
+        return FALSE;
+    }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG | MHD_USE_TURBO | (ipv6 ? MHD_USE_IPv6 : 0);
+                     MHD_USE_ERROR_LOG | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME |
+                     (ipv6 ? MHD_USE_IPv6 : 0);
     struct MHD_Daemon *daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, &server, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         &server, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
@@ -671,6 +706,7 @@ gboolean api_server_run(const ApiConfig *config, const char *db_path, GError **e
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)config->max_connections,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
     if (!daemon) {
+        api_writer_stop(server.writer);
         api_context_free(server.context);
         pthread_sigmask(SIG_UNBLOCK, &signals, NULL);
         g_set_error(error, DEFIS_ERROR, DEFIS_ERROR_INVALID,
@@ -693,6 +729,16 @@ gboolean api_server_run(const ApiConfig *config, const char *db_path, GError **e
     gint64 deadline = g_get_monotonic_time() + (gint64)config->connection_timeout * G_USEC_PER_SEC;
     while (g_atomic_int_get(&server.in_flight) > 0 && g_get_monotonic_time() < deadline)
         g_usleep(5000);
+    if (api_writer_pending(server.writer) > 0) {
+        /* A write still runs past the deadline: its connection is suspended, and
+         * libmicrohttpd cannot stop with one. Exit now: SQLite rolls its
+         * transaction back at the next open, and it was never acknowledged. */
+        fprintf(stderr, "{\"event\":\"stop\",\"signal\":\"%s\",\"abandoned_writes\":%u}\n",
+                signal_number == SIGTERM ? "SIGTERM" : "SIGINT",
+                api_writer_pending(server.writer));
+        _exit(0);
+    }
+    api_writer_stop(server.writer);
     MHD_stop_daemon(daemon);
     /* Closed only now: the polling thread removes it from its epoll set after
      * the quiesce, and aborts the process if it was closed under it. */

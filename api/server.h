@@ -4,8 +4,9 @@
  *
  * Only server.c sees libmicrohttpd. Each worker thread of the daemon's pool owns
  * an ApiWorker: its own store connection (a DefisStore serves one thread at a
- * time) and its caches. Writes are serialised inside the process by the
- * context's write lock, so that two uploads never meet SQLITE_BUSY. */
+ * time) and its caches. Writes run on the one writer thread (api/writer.h),
+ * one at a time, so that two uploads never meet SQLITE_BUSY and no pool thread
+ * ever waits for a write. */
 #ifndef API_SERVER_H
 #define API_SERVER_H
 
@@ -50,8 +51,6 @@ void api_config_clear(ApiConfig *config);
 struct ApiContext {
     const ApiConfig *config;
     char *db_path;
-    GMutex write_lock; /* held around each write transaction */
-    gint queued_writes;
     ApiMetrics *metrics;
     GMutex workers_lock;
     GPtrArray *workers; /* of ApiWorker, closed with the context */
@@ -61,12 +60,6 @@ struct ApiContext {
 ApiContext *api_context_new(const ApiConfig *config, const char *db_path);
 /* Frees the context and closes every worker's store. No thread may use it. */
 void api_context_free(ApiContext *context);
-
-/* Takes the write lock, waiting behind the writes already queued; FALSE with
- * API_ERROR_TOO_MANY when more than config->max_queued_writes are waiting.
- * Every TRUE must be followed by api_context_write_end. */
-gboolean api_context_write_begin(ApiContext *context, GError **error);
-void api_context_write_end(ApiContext *context);
 
 /* One worker thread's own state. */
 struct ApiWorker {

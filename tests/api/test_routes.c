@@ -9,6 +9,7 @@
 #include "api/router.h"
 #include "api/routes.h"
 #include "api/server.h"
+#include "api/writer.h"
 #include "engine/error.h"
 #include "engine/network.h"
 #include "surveys/error.h"
@@ -286,23 +287,71 @@ static void test_routes__challenges_come_from_the_cache_until_the_data_moves(voi
     api_response_clear(&add);
 }
 
+/* A job that holds the writer until the test lets it go. */
+typedef struct {
+    GMutex lock;
+    GCond cond;
+    gboolean started, release;
+    gint runs;
+} Gate;
+
+static void gate_job(ApiWorker *writer, gpointer data)
+{
+    Gate *gate = data;
+    assert_non_null(writer->store);
+    g_mutex_lock(&gate->lock);
+    gate->started = TRUE;
+    g_cond_broadcast(&gate->cond);
+    while (!gate->release)
+        g_cond_wait(&gate->cond, &gate->lock);
+    gate->runs++;
+    g_mutex_unlock(&gate->lock);
+}
+
 static void test_routes__writes_past_the_queue_are_429(void **state)
 {
+    g_autofree char *tmp = NULL, *path = NULL;
+    DefisStore *store = NULL;
+    test_store_open(&tmp, &path, &store);
     ApiConfig small;
     api_config_init(&small);
-    small.max_queued_writes = 0;
-    ApiContext *c = api_context_new(&small, "unused.db");
+    small.max_queued_writes = 1;
+    ApiContext *c = api_context_new(&small, path);
     GError *error = NULL;
-    assert_true(api_context_write_begin(c, &error));
-    /* A second writer while one holds the lock and none may queue. */
-    assert_false(api_context_write_begin(c, &error));
+    ApiWriter *writer = api_writer_start(c, &error);
+    assert_non_null(writer);
+    Gate gate = {0};
+    g_mutex_init(&gate.lock);
+    g_cond_init(&gate.cond);
+    /* One write runs, one waits: a third finds the queue full, at once. */
+    assert_true(api_writer_reserve(writer, &error));
+    api_writer_push(writer, gate_job, &gate);
+    g_mutex_lock(&gate.lock);
+    while (!gate.started)
+        g_cond_wait(&gate.cond, &gate.lock);
+    g_mutex_unlock(&gate.lock);
+    assert_true(api_writer_reserve(writer, &error));
+    api_writer_push(writer, gate_job, &gate);
+    assert_false(api_writer_reserve(writer, &error));
     assert_true(g_error_matches(error, API_ERROR, API_ERROR_TOO_MANY));
     g_clear_error(&error);
-    api_context_write_end(c);
-    assert_true(api_context_write_begin(c, &error));
-    api_context_write_end(c);
+    assert_int_equal(api_writer_pending(writer), 2);
+    g_mutex_lock(&gate.lock);
+    gate.release = TRUE;
+    g_cond_broadcast(&gate.cond);
+    g_mutex_unlock(&gate.lock);
+    while (api_writer_pending(writer) > 0)
+        g_usleep(1000);
+    assert_int_equal(gate.runs, 2);
+    assert_true(api_writer_reserve(writer, &error));
+    api_writer_push(writer, gate_job, &gate);
+    api_writer_stop(writer);
+    assert_int_equal(gate.runs, 3);
+    g_mutex_clear(&gate.lock);
+    g_cond_clear(&gate.cond);
     api_context_free(c);
     api_config_clear(&small);
+    test_store_close(&tmp, &path, &store);
 }
 
 static void test_routes__accept_and_if_none_match_are_read_from_the_headers(void **state)

@@ -170,12 +170,95 @@ static void test_serve_hostile__json_errors_quote_valid_utf8(void **state)
     }
 }
 
+/* ---- Reads never wait for writes -------------------------------------------------------- */
+
+#define BIG_ROWS 100000
+
+/* A canonical CSV of ROWS rows from 3,000 places and 2,000 wordings, made
+ * distinct from other uploads by SALT. */
+static char *big_survey(const char *salt, int rows)
+{
+    static const char *const words[] = {
+        "financer", "animer", "local", "bénévoles", "outil", "gestion", "formation",
+        "juridique", "communauté", "réseau", "collectivité", "subvention", "salariés",
+        "espace", "matériel", "atelier", "numérique", "accueil", "public", "événements",
+    };
+    g_autoptr(GRand) rand = g_rand_new_with_seed(13);
+    GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
+    for (int i = 0; i < 2000; i++) {
+        GString *t = g_string_new(salt);
+        for (int w = 0; w < 6; w++)
+            g_string_append_printf(t, " %s", words[g_rand_int_range(rand, 0, G_N_ELEMENTS(words))]);
+        g_ptr_array_add(texts, g_string_free(t, FALSE));
+    }
+    GString *csv = g_string_new("place,challenge\n");
+    for (int i = 0; i < rows; i++)
+        g_string_append_printf(csv, "Lieu %s %d,%s\n", salt, i % 3000,
+                               (const char *)g_ptr_array_index(texts, g_rand_int_range(rand, 0, 2000)));
+    g_ptr_array_unref(texts);
+    return g_string_free(csv, FALSE);
+}
+
+typedef struct {
+    char *csv;
+    guint status;
+    gint done;
+} Upload;
+
+static gpointer upload_thread(gpointer data)
+{
+    Upload *u = data;
+    g_autoptr(TestHttpResponse) r = test_http_request(port, "POST", "/v1/surveys?network=Occitanie",
+                                                      lead, "text/csv", u->csv, -1);
+    u->status = r->status;
+    g_atomic_int_set(&u->done, 1);
+    return NULL;
+}
+
+/* With two pool threads, a 100,000-row upload and a second one queued behind it
+ * hold no thread that serves reads: ranked reads go on answering meanwhile. */
+static void test_serve_hostile__reads_never_wait_for_uploads(void **state)
+{
+    gint64 mentions = test_query_int(db, "SELECT count(*) FROM mention");
+    Upload big = {.csv = big_survey("gros", BIG_ROWS)}, small = {.csv = big_survey("petit", 500)};
+    GThread *tb = g_thread_new("big", upload_thread, &big);
+    g_usleep(300 * 1000); /* the big one is received and running */
+    GThread *ts = g_thread_new("small", upload_thread, &small);
+    guint reads = 0;
+    gint64 slowest = 0;
+    while (!g_atomic_int_get(&big.done)) {
+        gint64 start = g_get_monotonic_time();
+        g_autoptr(TestHttpResponse) r = test_http_request(
+            port, "GET", "/v1/challenges?limit=20&search=financer", lead, NULL, NULL, 0);
+        gint64 took = g_get_monotonic_time() - start;
+        assert_int_equal(r->status, 200);
+        if (!g_atomic_int_get(&big.done)) {
+            reads++;
+            slowest = MAX(slowest, took);
+        }
+        g_usleep(20 * 1000);
+    }
+    g_thread_join(tb);
+    g_thread_join(ts);
+    print_message("%u reads during the upload, the slowest in %.1f ms\n", reads,
+                  (double)slowest / 1000.0);
+    assert_int_equal(big.status, 201);
+    assert_int_equal(small.status, 201);
+    assert_true(reads >= 5);
+    assert_true(slowest < G_USEC_PER_SEC);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM mention"),
+                     mentions + BIG_ROWS + 500);
+    g_free(big.csv);
+    g_free(small.csv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_serve_hostile__non_utf8_in_path_query_and_method_is_400),
         cmocka_unit_test(test_serve_hostile__uploads_with_non_utf8_parameters_write_nothing),
         cmocka_unit_test(test_serve_hostile__json_errors_quote_valid_utf8),
+        cmocka_unit_test(test_serve_hostile__reads_never_wait_for_uploads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
