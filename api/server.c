@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "api/peers.h"
 #include "api/router.h"
 #include "api/routes.h"
 #include "api/writer.h"
@@ -33,6 +34,8 @@ void api_config_init(ApiConfig *config)
         .max_body = 64 * 1024 * 1024,
         .max_header = 32 * 1024,
         .connection_timeout = 30,
+        .header_timeout = 10,
+        .body_timeout = 120,
         .connections_per_ip = 256,
         .max_connections = 1024,
         .page_default = 50,
@@ -70,6 +73,8 @@ static const ConfigKey config_keys[] = {
     {"limits", "max_body", KEY_SIZE, FIELD(max_body), 1, G_MAXUINT32},
     {"limits", "max_header", KEY_SIZE, FIELD(max_header), 4096, 1024 * 1024},
     {"limits", "connection_timeout", KEY_UINT, FIELD(connection_timeout), 1, 3600},
+    {"limits", "header_timeout", KEY_UINT, FIELD(header_timeout), 1, 3600},
+    {"limits", "body_timeout", KEY_UINT, FIELD(body_timeout), 1, 86400},
     {"limits", "connections_per_ip", KEY_UINT, FIELD(connections_per_ip), 1, 65536},
     {"limits", "max_connections", KEY_UINT, FIELD(max_connections), 1, 65536},
     {"limits", "page_default", KEY_UINT, FIELD(page_default), 1, 100000},
@@ -232,6 +237,7 @@ void api_worker_refresh(ApiWorker *worker)
 typedef struct {
     ApiContext *context;
     ApiWriter *writer;
+    ApiPeers *peers;
     gint in_flight; /* requests between their first handler call and their completion */
     gint stopping;
 } Server;
@@ -529,6 +535,33 @@ static enum MHD_Result on_headers(Server *server, struct MHD_Connection *connect
     return MHD_YES;
 }
 
+/* The peer of CONNECTION (its socket context), or NULL. */
+static ApiPeer *peer_of(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    Server *server = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd =
+            MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *addr =
+            MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (fd)
+            *socket_context = api_peers_add(server->peers, fd->connect_fd,
+                                            addr ? addr->client_addr : NULL,
+                                            sizeof(struct sockaddr_storage));
+    } else if (*socket_context) {
+        api_peers_remove(server->peers, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -545,6 +578,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         ex->path = g_strdup(url);
         ex->request.method = ex->method;
         ex->request.path = ex->path;
+        api_peers_head_done(server->peers, peer_of(connection));
         return on_headers(server, connection, ex);
     }
     if (*upload_data_size > 0) {
@@ -567,6 +601,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         g_byte_array_append(ex->body, (const guint8 *)upload_data, (guint)n);
         return MHD_YES;
     }
+    api_peers_body_done(server->peers, peer_of(connection));
     if (ex->refused) /* the 413 is sent: close the connection */
         return MHD_NO;
     if (ex->answered)
@@ -627,6 +662,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 {
     Server *server = cls;
     Exchange *ex = *con_cls;
+    api_peers_request_done(server->peers, peer_of(connection));
     if (!ex)
         return;
     *con_cls = NULL;
@@ -694,18 +730,21 @@ gboolean api_server_run(const ApiConfig *config, const char *db_path, GError **e
         g_prefix_error(error, "cannot open the store: ");
         return FALSE;
     }
+    server.peers = api_peers_start(config->header_timeout, config->body_timeout,
+                                   config->max_connections, config->connections_per_ip);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME |
                      (ipv6 ? MHD_USE_IPv6 : 0);
     struct MHD_Daemon *daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, &server, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        &server, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        &server, MHD_OPTION_NOTIFY_CONNECTION, on_connection, &server, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)config->threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)config->max_header,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)config->connection_timeout,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)config->connections_per_ip,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)config->max_connections,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
     if (!daemon) {
+        api_peers_stop(server.peers);
         api_writer_stop(server.writer);
         api_context_free(server.context);
         pthread_sigmask(SIG_UNBLOCK, &signals, NULL);
@@ -740,6 +779,7 @@ gboolean api_server_run(const ApiConfig *config, const char *db_path, GError **e
     }
     api_writer_stop(server.writer);
     MHD_stop_daemon(daemon);
+    api_peers_stop(server.peers);
     /* Closed only now: the polling thread removes it from its epoll set after
      * the quiesce, and aborts the process if it was closed under it. */
     if (listener != MHD_INVALID_SOCKET)

@@ -21,6 +21,8 @@ typedef struct {
     guint64 max_body;          /* [limits] max_body: bytes of a request body (413) */
     gsize max_header;          /* [limits] max_header: bytes of a request's headers (431) */
     guint connection_timeout;  /* [limits] connection_timeout: idle seconds */
+    guint header_timeout;      /* [limits] header_timeout: seconds for a request's head */
+    guint body_timeout;        /* [limits] body_timeout: seconds for a request's body */
     guint connections_per_ip;  /* [limits] connections_per_ip */
     guint max_connections;     /* [limits] max_connections */
     guint page_default;        /* [limits] page_default: items of a page by default */

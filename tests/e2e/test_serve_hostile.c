@@ -6,8 +6,13 @@
 #include "helpers.h"
 #include "http_client.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 static char *dir, *db, *log_path;
 static GSubprocess *server;
@@ -252,6 +257,108 @@ static void test_serve_hostile__reads_never_wait_for_uploads(void **state)
     g_free(small.csv);
 }
 
+/* ---- Slow clients ---------------------------------------------------------------------- */
+
+/* A socket from 127.0.0.HOST to PORT that sent the start of a request head; -1
+ * when the service refused it. */
+static int slow_connect(int host, guint16 to)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in from = {.sin_family = AF_INET};
+    from.sin_addr.s_addr = htonl(0x7f000000u | (guint32)host);
+    assert_int_equal(bind(fd, (struct sockaddr *)&from, sizeof from), 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(to)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    static const char start[] = "GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
+        send(fd, start, sizeof start - 1, MSG_NOSIGNAL) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* TRUE when the service closed FD (or reset it); sends one more byte first. */
+static gboolean slow_closed(int fd)
+{
+    if (send(fd, "a", 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN)
+        return TRUE;
+    char byte;
+    ssize_t n = recv(fd, &byte, 1, MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+/* A service of its own, with small connection limits and deadlines. */
+static GSubprocess *small_server(guint16 *small_port, const char *name)
+{
+    g_autofree char *config = test_write_file(dir, "small.ini",
+                                              "[limits]\nmax_connections = 100\n"
+                                              "connections_per_ip = 40\nheader_timeout = 2\n"
+                                              "[log]\nrequests = false\n",
+                                              -1);
+    g_autofree char *log = g_build_filename(dir, name, NULL);
+    return test_serve_start(db, log, small_port, "--threads", "2", "--config", config, NULL);
+}
+
+static void test_serve_hostile__a_head_sent_a_byte_at_a_time_is_cut_off(void **state)
+{
+    guint16 small_port = 0;
+    GSubprocess *small = small_server(&small_port, "slow.log");
+    int fd = slow_connect(1, small_port);
+    assert_true(fd >= 0);
+    gint64 start = g_get_monotonic_time();
+    while (!slow_closed(fd) && g_get_monotonic_time() - start < 10 * G_USEC_PER_SEC)
+        g_usleep(300 * 1000);
+    double took = (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+    close(fd);
+    print_message("a head sent a byte every 0.3 s was cut off after %.1f s\n", took);
+    assert_true(took >= 1.5 && took < 5);
+    assert_int_equal(test_serve_stop(small, SIGTERM), 0);
+}
+
+static void test_serve_hostile__slow_clients_from_five_addresses_lock_no_one_out(void **state)
+{
+    guint16 small_port = 0;
+    GSubprocess *small = small_server(&small_port, "crowd.log");
+    /* 5 addresses x 40 slow heads: twice the service's 100 connections. */
+    GArray *slow = g_array_new(FALSE, FALSE, sizeof(int));
+    for (int host = 2; host <= 6; host++)
+        for (int i = 0; i < 40; i++) {
+            int fd = slow_connect(host, small_port);
+            if (fd >= 0)
+                g_array_append_val(slow, fd);
+        }
+    g_usleep(200 * 1000);
+    /* A client that retries at once when refused gets its answer in seconds. */
+    gint64 start = g_get_monotonic_time();
+    guint status = 0, attempts = 0;
+    while (status != 200 && g_get_monotonic_time() - start < 8 * G_USEC_PER_SEC) {
+        attempts++;
+        for (guint i = 0; i < slow->len; i++) /* the slow ones go on dripping */
+            send(g_array_index(slow, int, i), "a", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+        GError *error = NULL;
+        g_autoptr(TestHttp) http = test_http_connect(small_port, &error);
+        g_clear_error(&error);
+        if (http && test_http_send(http, "GET", "/v1/health", NULL, NULL, 0, 0, &error)) {
+            g_autoptr(TestHttpResponse) r = test_http_read(http, &error);
+            status = r ? r->status : 0;
+        }
+        g_clear_error(&error);
+        if (status != 200)
+            g_usleep(100 * 1000);
+    }
+    double took = (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+    print_message("%u slow connections open; answered after %.1f s and %u attempts\n",
+                  slow->len, took, attempts);
+    assert_int_equal(status, 200);
+    assert_true(took < 4);
+    for (guint i = 0; i < slow->len; i++)
+        close(g_array_index(slow, int, i));
+    g_array_unref(slow);
+    assert_int_equal(test_serve_stop(small, SIGTERM), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +366,8 @@ int main(void)
         cmocka_unit_test(test_serve_hostile__uploads_with_non_utf8_parameters_write_nothing),
         cmocka_unit_test(test_serve_hostile__json_errors_quote_valid_utf8),
         cmocka_unit_test(test_serve_hostile__reads_never_wait_for_uploads),
+        cmocka_unit_test(test_serve_hostile__a_head_sent_a_byte_at_a_time_is_cut_off),
+        cmocka_unit_test(test_serve_hostile__slow_clients_from_five_addresses_lock_no_one_out),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
