@@ -152,7 +152,7 @@ gboolean api_handle_shortlists_get(ApiRequest *request, ApiResponse *response, G
         api_response_json(response, 200, shortlist);
     }
     api_response_header(response, "ETag", etag);
-    api_response_header(response, "Cache-Control", "public, max-age=31536000, immutable");
+    api_response_header(response, "Cache-Control", "private, max-age=31536000, immutable");
     if (!format)
         api_response_header(response, "Vary", "Accept");
     return TRUE;

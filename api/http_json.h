@@ -47,6 +47,8 @@ typedef struct ApiRoute ApiRoute;     /* api/routes.h */
 
 /* Most path parameters a route pattern may hold. */
 #define API_MAX_PARAMS 4
+/* Most query parameters a request may send (no route takes more than a dozen). */
+#define API_MAX_QUERY_PARAMS 64
 
 /* One request, as a handler sees it. Everything is borrowed from the server for
  * the duration of the handler call. */

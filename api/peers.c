@@ -5,7 +5,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
-typedef enum { PHASE_HEAD, PHASE_BODY, PHASE_ANSWER } Phase;
+typedef enum { PHASE_HEAD, PHASE_BODY, PHASE_ANSWER, PHASE_DOOMED } Phase;
 
 struct ApiPeer {
     int fd;
@@ -56,7 +56,9 @@ static void sweep(ApiPeers *peers, gint64 now)
         ApiPeer *peer = key;
         if (peer->dropped || peer->phase == PHASE_ANSWER)
             continue;
-        gint64 limit = peer->phase == PHASE_BODY ? peers->body_us : peers->header_us;
+        gint64 limit = peer->phase == PHASE_BODY     ? peers->body_us
+                       : peer->phase == PHASE_DOOMED ? G_USEC_PER_SEC
+                                                     : peers->header_us;
         if (peer->phase == PHASE_HEAD) {
             guint same = GPOINTER_TO_UINT(g_hash_table_lookup(peers->addresses, peer->address));
             if (crowded || (guint64)same * 4 >= (guint64)peers->per_address * 3)
@@ -179,6 +181,11 @@ void api_peers_head_done(ApiPeers *peers, ApiPeer *peer)
 void api_peers_body_done(ApiPeers *peers, ApiPeer *peer)
 {
     set_phase(peers, peer, PHASE_ANSWER);
+}
+
+void api_peers_doom(ApiPeers *peers, ApiPeer *peer)
+{
+    set_phase(peers, peer, PHASE_DOOMED);
 }
 
 void api_peers_request_done(ApiPeers *peers, ApiPeer *peer)

@@ -36,6 +36,8 @@ void api_peers_remove(ApiPeers *peers, ApiPeer *peer);
 void api_peers_head_done(ApiPeers *peers, ApiPeer *peer);
 /* The whole request is in: no deadline while it is answered. */
 void api_peers_body_done(ApiPeers *peers, ApiPeer *peer);
+/* The connection was answered outside libmicrohttpd: cut it off in a second. */
+void api_peers_doom(ApiPeers *peers, ApiPeer *peer);
 /* The request is answered: the next head's deadline starts. */
 void api_peers_request_done(ApiPeers *peers, ApiPeer *peer);
 

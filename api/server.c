@@ -357,6 +357,7 @@ static enum MHD_Result send_response(struct MHD_Connection *connection, Exchange
     for (guint i = 0; response->headers && i + 1 < response->headers->len; i += 2)
         MHD_add_response_header(r, g_ptr_array_index(response->headers, i),
                                 g_ptr_array_index(response->headers, i + 1));
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     if (close)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result result = MHD_queue_response(connection, response->status, r);
@@ -385,25 +386,25 @@ static enum MHD_Result too_large(struct MHD_Connection *connection, Exchange *ex
     return send_error(connection, ex, error, TRUE);
 }
 
-/* Refuses a body that passed the limit in mid-transfer (a chunked one: a
- * declared length is refused at the headers). libmicrohttpd 0.9.75 queues no
- * response while a body is being received, so the 413 is written on the socket
- * here, at once; the connection then only discards what still comes and is
- * closed at the end of the request. */
-static void refuse_now(struct MHD_Connection *connection, Exchange *ex, guint64 max)
+/* Writes ERROR (freed) as a response straight on the socket of CONNECTION, with
+ * "Connection: close", for the moments when libmicrohttpd queues no response:
+ * while a body is being received (0.9.75), or before a request head is parsed.
+ * Marks EX refused and answered. */
+static void refuse_now(struct MHD_Connection *connection, Exchange *ex, GError *error)
 {
-    GError *error = g_error_new(DEFIS_ERROR, DEFIS_ERROR_TOO_LARGE,
-                                "the body passes the limit of %" G_GUINT64_FORMAT " bytes", max);
     ApiResponse response = {0};
     api_response_error(&response, error, NULL);
     g_error_free(error);
     gsize length = 0;
     const char *body = g_bytes_get_data(response.body, &length);
-    g_autofree char *raw = g_strdup_printf("HTTP/1.1 %u Content Too Large\r\n"
+    g_autofree char *raw = g_strdup_printf("HTTP/1.1 %u %s\r\n"
                                            "Content-Type: %s\r\nContent-Length: %zu\r\n"
+                                           "X-Content-Type-Options: nosniff\r\n"
                                            "Connection: close\r\n\r\n%.*s",
-                                           response.status, response.content_type, length,
-                                           (int)length, body);
+                                           response.status,
+                                           response.status == 413 ? "Content Too Large"
+                                                                  : "Bad Request",
+                                           response.content_type, length, (int)length, body);
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
     gsize todo = strlen(raw), done = 0;
@@ -422,6 +423,62 @@ static void refuse_now(struct MHD_Connection *connection, Exchange *ex, guint64 
     ex->status = response.status;
     ex->bytes_out = length;
     api_response_clear(&response);
+}
+
+/* Refuses a body that passed the limit in mid-transfer (a chunked one: a
+ * declared length is refused at the headers); the connection then only
+ * discards what still comes and is closed at the end of the request. */
+static void refuse_body(struct MHD_Connection *connection, Exchange *ex, guint64 max)
+{
+    refuse_now(connection, ex,
+               g_error_new(DEFIS_ERROR, DEFIS_ERROR_TOO_LARGE,
+                           "the body passes the limit of %" G_GUINT64_FORMAT " bytes", max));
+}
+
+/* Counts the values of Content-Length and Transfer-Encoding, and whether they differ. */
+typedef struct {
+    guint lengths, encodings;
+    const char *length;
+    gboolean lengths_differ;
+} Framing;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    Framing *f = cls;
+    if (g_ascii_strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        if (f->lengths++ && g_strcmp0(f->length, value) != 0)
+            f->lengths_differ = TRUE;
+        f->length = value;
+    } else if (g_ascii_strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->encodings++;
+    }
+    return MHD_YES;
+}
+
+/* FALSE with API_ERROR_BAD_REQUEST when the body's framing is ambiguous or
+ * unknown: Content-Length given twice with different values, or beside
+ * Transfer-Encoding (behind a lax proxy, either smuggles a request), or a
+ * transfer coding other than chunked (which libmicrohttpd would wait on). */
+static gboolean check_framing(struct MHD_Connection *connection, GError **error)
+{
+    Framing f = {0};
+    MHD_get_connection_values(connection, MHD_HEADER_KIND, count_framing, &f);
+    const char *encoding =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    if (f.lengths_differ)
+        g_set_error(error, API_ERROR, API_ERROR_BAD_REQUEST,
+                    "Content-Length is given twice with different values");
+    else if (f.lengths && f.encodings)
+        g_set_error(error, API_ERROR, API_ERROR_BAD_REQUEST,
+                    "Content-Length and Transfer-Encoding together: send one of them");
+    else if (f.encodings > 1 || (encoding && g_ascii_strcasecmp(encoding, "chunked") != 0))
+        g_set_error(error, API_ERROR, API_ERROR_BAD_REQUEST,
+                    "the only Transfer-Encoding taken is chunked (send an encoded body with "
+                    "Content-Length)");
+    else
+        return TRUE;
+    return FALSE;
 }
 
 /* TRUE when the request announces a body (a length above 0, or chunks). */
@@ -487,6 +544,10 @@ static enum MHD_Result on_headers(Server *server, struct MHD_Connection *connect
     const ApiConfig *config = server->context->config;
     GError *error = NULL;
     ApiResponse response = {0};
+    if (!check_framing(connection, &error)) {
+        refuse_now(connection, ex, error);
+        return MHD_NO;
+    }
     if (g_atomic_int_get(&server->stopping)) {
         g_set_error(&error, API_ERROR, API_ERROR_UNAVAILABLE, "the service is stopping");
         api_response_error(&response, error, NULL);
@@ -562,6 +623,34 @@ static void on_connection(void *cls, struct MHD_Connection *connection, void **s
     }
 }
 
+/* The con_cls of a request refused at its request line: not an exchange (the
+ * access handler may never be called for it, nor the completion). */
+static Exchange refused_at_uri;
+
+/* Called with the request line, before libmicrohttpd parses the query: a query
+ * of more parameters than any route takes is refused here, since parsing
+ * thousands of them exhausts the connection's memory and libmicrohttpd then
+ * answers nothing, and waits. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *connection)
+{
+    Server *server = cls;
+    const char *query = strchr(uri, '?');
+    guint params = query ? 1 : 0;
+    for (const char *p = query; p && *p; p++)
+        params += *p == '&';
+    if (params <= API_MAX_QUERY_PARAMS)
+        return NULL;
+    Exchange ex = {0};
+    refuse_now(connection, &ex,
+               g_error_new(API_ERROR, API_ERROR_BAD_REQUEST,
+                           "%u query parameters: no route takes more than %d", params,
+                           API_MAX_QUERY_PARAMS));
+    /* The head is not read: the connection is cut off once the answer is out. */
+    api_peers_doom(server->peers, peer_of(connection));
+    api_metrics_request(server->context->metrics, -1, ex.status, 0);
+    return &refused_at_uri;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -569,9 +658,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 {
     Server *server = cls;
     Exchange *ex = *con_cls;
+    if (ex == &refused_at_uri) /* answered already, at the request line */
+        return MHD_NO;
     if (!ex) {
-        ex = g_new0(Exchange, 1);
-        *con_cls = ex;
+        *con_cls = ex = g_new0(Exchange, 1);
         g_atomic_int_inc(&server->in_flight);
         ex->start_us = g_get_monotonic_time();
         ex->method = g_strdup(method);
@@ -595,7 +685,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
             return MHD_YES;
         if ((guint64)ex->body->len + n > max) {
             g_clear_pointer(&ex->body, g_byte_array_unref);
-            refuse_now(connection, ex, max);
+            refuse_body(connection, ex, max);
             return MHD_YES;
         }
         g_byte_array_append(ex->body, (const guint8 *)upload_data, (guint)n);
@@ -663,7 +753,9 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     Server *server = cls;
     Exchange *ex = *con_cls;
     api_peers_request_done(server->peers, peer_of(connection));
-    if (!ex)
+    if (ex == &refused_at_uri)
+        *con_cls = NULL;
+    if (!ex || ex == &refused_at_uri)
         return;
     *con_cls = NULL;
     double seconds = (double)(g_get_monotonic_time() - ex->start_us) / 1e6;
@@ -737,7 +829,8 @@ gboolean api_server_run(const ApiConfig *config, const char *db_path, GError **e
                      (ipv6 ? MHD_USE_IPv6 : 0);
     struct MHD_Daemon *daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, &server, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        &server, MHD_OPTION_NOTIFY_CONNECTION, on_connection, &server, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        &server, MHD_OPTION_NOTIFY_CONNECTION, on_connection, &server,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, &server, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)config->threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)config->max_header,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)config->connection_timeout,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)config->connections_per_ip,
@@ -768,13 +861,16 @@ gboolean api_server_run(const ApiConfig *config, const char *db_path, GError **e
     gint64 deadline = g_get_monotonic_time() + (gint64)config->connection_timeout * G_USEC_PER_SEC;
     while (g_atomic_int_get(&server.in_flight) > 0 && g_get_monotonic_time() < deadline)
         g_usleep(5000);
+    const char *name = signal_number == SIGTERM ? "SIGTERM" : "SIGINT";
+    gint unfinished = g_atomic_int_get(&server.in_flight);
     if (api_writer_pending(server.writer) > 0) {
         /* A write still runs past the deadline: its connection is suspended, and
          * libmicrohttpd cannot stop with one. Exit now: SQLite rolls its
          * transaction back at the next open, and it was never acknowledged. */
-        fprintf(stderr, "{\"event\":\"stop\",\"signal\":\"%s\",\"abandoned_writes\":%u}\n",
-                signal_number == SIGTERM ? "SIGTERM" : "SIGINT",
-                api_writer_pending(server.writer));
+        fprintf(stderr,
+                "{\"event\":\"stop\",\"signal\":\"%s\",\"unfinished\":%d,"
+                "\"abandoned_writes\":%u}\n",
+                name, unfinished, api_writer_pending(server.writer));
         _exit(0);
     }
     api_writer_stop(server.writer);
@@ -785,8 +881,8 @@ gboolean api_server_run(const ApiConfig *config, const char *db_path, GError **e
     if (listener != MHD_INVALID_SOCKET)
         close(listener);
     api_context_free(server.context);
-    fprintf(stderr, "{\"event\":\"stop\",\"signal\":\"%s\"}\n",
-            signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+    fprintf(stderr, "{\"event\":\"stop\",\"signal\":\"%s\",\"unfinished\":%d}\n", name,
+            unfinished);
     /* The signals stay blocked: a second SIGTERM while exiting must not turn a
      * clean stop into a killed process. */
     return TRUE;

@@ -102,6 +102,10 @@ static void test_serve_commons__shortlists_are_immutable_resources(void **state)
     assert_int_equal(got->status, 200);
     g_autofree char *etag = g_strdup_printf("\"%s\"", sha);
     assert_string_equal(test_http_header(got, "etag"), etag);
+    /* Never changes, but is read with a token: no shared cache may hand it to others. */
+    assert_string_equal(test_http_header(got, "cache-control"),
+                        "private, max-age=31536000, immutable");
+    assert_string_equal(test_http_header(got, "x-content-type-options"), "nosniff");
     g_autoptr(TestHttpResponse) csv = call("GET", "/v1/shortlists/1?format=csv", campaign, NULL);
     assert_int_equal(csv->status, 200);
     assert_true(g_str_has_prefix(test_http_header(csv, "content-type"), "text/csv"));

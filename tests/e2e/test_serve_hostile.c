@@ -175,6 +175,47 @@ static void test_serve_hostile__json_errors_quote_valid_utf8(void **state)
     }
 }
 
+/* ---- Framing ---------------------------------------------------------------------------- */
+
+static void test_serve_hostile__ambiguous_framing_and_huge_queries_are_400_at_once(void **state)
+{
+    gint64 networks = test_query_int(db, "SELECT count(*) FROM network");
+    static const char *const framings[] = {
+        "Content-Length: 13\r\nContent-Length: 40\r\n",
+        "Content-Length: 13\r\nTransfer-Encoding: chunked\r\n",
+        "Transfer-Encoding: gzip\r\n",
+        "Transfer-Encoding: gzip, chunked\r\n",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(framings); i++) {
+        g_autofree char *raw = g_strdup_printf(
+            "POST /v1/networks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+            "Content-Type: application/json\r\n%s\r\n{\"name\":\"X\"}",
+            lead, framings[i]);
+        gint64 start = g_get_monotonic_time();
+        g_autoptr(TestHttpResponse) r = raw_request(raw, strlen(raw));
+        assert_client_error(r, framings[i]);
+        assert_int_equal(r->status, 400);
+        assert_true(g_get_monotonic_time() - start < 2 * G_USEC_PER_SEC);
+        assert_alive();
+    }
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM network"), networks);
+    /* Thousands of query parameters: a prompt 400, not a wait. */
+    GString *target = g_string_new("/v1/challenges?limit=5");
+    for (int i = 0; i < 3000; i++)
+        g_string_append_printf(target, "&p%d=1", i);
+    gint64 start = g_get_monotonic_time();
+    g_autoptr(TestHttpResponse) r = test_http_request(port, "GET", target->str, lead, NULL,
+                                                      NULL, 0);
+    assert_client_error(r, "3000 parameters");
+    assert_true(g_get_monotonic_time() - start < 2 * G_USEC_PER_SEC);
+    g_string_free(target, TRUE);
+    assert_alive();
+    /* Every answer says what it is. */
+    g_autoptr(TestHttpResponse) health = test_http_request(port, "GET", "/v1/health", NULL,
+                                                           NULL, NULL, 0);
+    assert_string_equal(test_http_header(health, "x-content-type-options"), "nosniff");
+}
+
 /* ---- Reads never wait for writes -------------------------------------------------------- */
 
 #define BIG_ROWS 100000
@@ -365,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_serve_hostile__non_utf8_in_path_query_and_method_is_400),
         cmocka_unit_test(test_serve_hostile__uploads_with_non_utf8_parameters_write_nothing),
         cmocka_unit_test(test_serve_hostile__json_errors_quote_valid_utf8),
+        cmocka_unit_test(test_serve_hostile__ambiguous_framing_and_huge_queries_are_400_at_once),
         cmocka_unit_test(test_serve_hostile__reads_never_wait_for_uploads),
         cmocka_unit_test(test_serve_hostile__a_head_sent_a_byte_at_a_time_is_cut_off),
         cmocka_unit_test(test_serve_hostile__slow_clients_from_five_addresses_lock_no_one_out),
