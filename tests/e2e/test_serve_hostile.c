@@ -6,6 +6,8 @@
 #include "helpers.h"
 #include "http_client.h"
 
+#include "api/routes.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -216,6 +218,160 @@ static void test_serve_hostile__ambiguous_framing_and_huge_queries_are_400_at_on
     assert_string_equal(test_http_header(health, "x-content-type-options"), "nosniff");
 }
 
+/* ---- A corpus of malformed input to every route ---------------------------------------- */
+
+/* Rows of the tables a write touches: a refused request changes none of them. */
+static gint64 written(void)
+{
+    return test_query_int(db, "SELECT (SELECT count(*) FROM journal) + (SELECT count(*) FROM "
+                              "network) + (SELECT count(*) FROM survey) + (SELECT count(*) "
+                              "FROM mention) + (SELECT count(*) FROM token) + (SELECT "
+                              "count(*) FROM commons) + (SELECT count(*) FROM shortlist)");
+}
+
+/* PATTERN with its {parameters} replaced: the one numbered HOSTILE (from 0) by
+ * VALUE, the others by "999999" (nothing has that id or name). */
+static char *fill(const char *pattern, int hostile, const char *value)
+{
+    GString *out = g_string_new(NULL);
+    int n = 0;
+    for (const char *p = pattern; *p; p++) {
+        if (*p != '{') {
+            g_string_append_c(out, *p);
+            continue;
+        }
+        g_string_append(out, n++ == hostile ? value : "999999");
+        p = strchr(p, '}');
+    }
+    return g_string_free(out, FALSE);
+}
+
+static guint sent, refused;
+
+/* Sends one request as the lead and fails unless it is refused with a 4xx JSON
+ * error; HEADER (may be NULL) is one more header line. */
+static void expect_refused(const char *method, const char *target, const char *content_type,
+                           const char *body, gssize length, const char *header)
+{
+    GError *error = NULL;
+    g_autoptr(TestHttp) http = test_http_connect(port, &error);
+    assert_non_null(http);
+    g_autofree char *auth = g_strdup_printf("Authorization: Bearer %s", lead);
+    g_autofree char *type = content_type ? g_strdup_printf("Content-Type: %s", content_type)
+                                         : NULL;
+    const char *headers[] = {auth, "Connection: close", header ? header : type, type, NULL};
+    if (!header)
+        headers[3] = NULL;
+    test_http_send(http, method, target, headers, body, body ? length : 0, 0, &error);
+    g_clear_error(&error);
+    g_autoptr(TestHttpResponse) r = test_http_read(http, &error);
+    if (!r)
+        fail_msg("%s %s: no answer (%s)", method, target, error ? error->message : "?");
+    g_autofree char *what = g_strdup_printf("%s %.100s [%.60s]", method, target,
+                                            body ? body : (header ? header : ""));
+    assert_client_error(r, what);
+    sent++;
+    refused++;
+}
+
+static void test_serve_hostile__every_route_refuses_a_corpus_of_malformed_input(void **state)
+{
+    static const char *const path_values[] = {
+        "0", "-1", "99999999999999999999999", "%FF", "%C3%28", "1e3", "0x10", "%20",
+        "%2E%2E", "%00", "1;2",
+    };
+    static const char *const query_values[] = {"%FF", "%C3%28", "%ED%A0%80"};
+    static const char *const int_values[] = {"abc", "99999999999999999999", "1.5", "0x10", ""};
+    static const char *const json_bodies[] = {
+        "", "{", "}", "[]", "null", "\"x\"", "1", "{\"a\":1,\"a\":1}", "{\"x\":1e999999}",
+        "{\"name\":\"\\ud800\"}", "{\"name\":\"\xff\"}", "{\"name\": \"a\"} trailing", "{,}",
+        "{\"name\":}", "\xef\xbb\xbf", "{\"\":{\"\":{\"\":[[[[[[[[]]]]]]]]}}}",
+    };
+    static const char *const csv_bodies[] = {
+        "", "\xff\xfe\x00\x01garbage", "place,challenge\n\"unterminated,x\n",
+        "challenge\nsans lieu\n", "place,challenge\nA,\x81\x8d\x8f\x90\x9d\n", "\"\"\"\n\"\n",
+        "place;challenge;place\nA;B;C\n",
+    };
+    g_autoptr(GString) deep = g_string_new(NULL);
+    for (int i = 0; i < 100000; i++)
+        g_string_append_c(deep, '[');
+    gint64 before = written();
+    for (gsize r = 0; r < api_routes_count; r++) {
+        const ApiRoute *route = &api_routes[r];
+        if (route->roles == API_PUBLIC)
+            continue;
+        int holes = 0;
+        for (const char *p = route->pattern; (p = strchr(p, '{')); p++)
+            holes++;
+        /* Path parameters nothing can have. */
+        for (int h = 0; h < holes; h++)
+            for (gsize v = 0; v < G_N_ELEMENTS(path_values); v++) {
+                g_autofree char *target = fill(route->pattern, h, path_values[v]);
+                expect_refused(route->method, target, "application/json", "{}", 2, NULL);
+            }
+        g_autofree char *base = fill(route->pattern, -1, NULL);
+        /* A parameter no route knows, and each known one with bytes that are not text. */
+        g_autofree char *unknown = g_strdup_printf("%s?zzz=1", base);
+        expect_refused(route->method, unknown, NULL, NULL, 0, NULL);
+        for (const ApiParam *param = route->params; param && param->name; param++) {
+            if (strcmp(param->in, "query") != 0)
+                continue;
+            for (gsize v = 0; v < G_N_ELEMENTS(query_values); v++) {
+                g_autofree char *target =
+                    g_strdup_printf("%s?%s=%s", base, param->name, query_values[v]);
+                expect_refused(route->method, target, NULL, NULL, 0, NULL);
+            }
+            for (gsize v = 0; strcmp(param->type, "integer") == 0 && v < G_N_ELEMENTS(int_values);
+                 v++) {
+                g_autofree char *target =
+                    g_strdup_printf("%s?%s=%s", base, param->name, int_values[v]);
+                expect_refused(route->method, target, NULL, NULL, 0, NULL);
+            }
+        }
+        if (!route->body_types)
+            continue;
+        /* Bodies: malformed JSON, and for surveys malformed CSV; with a path whose
+         * ids are 1, so that it is the body that is refused where it can be. */
+        g_autofree char *target = g_strcmp0(route->pattern, "/v1/surveys") == 0
+                                      ? g_strdup("/v1/surveys?network=Occitanie")
+                                      : g_strdup(base);
+        for (gsize b = 0; b < G_N_ELEMENTS(json_bodies); b++)
+            expect_refused(route->method, target, "application/json", json_bodies[b],
+                           (gssize)strlen(json_bodies[b]), NULL);
+        expect_refused(route->method, target, "application/json", deep->str, (gssize)deep->len,
+                       NULL);
+        if (strstr(route->body_types, "text/csv"))
+            for (gsize b = 0; b < G_N_ELEMENTS(csv_bodies); b++)
+                expect_refused(route->method, target, "text/csv", csv_bodies[b],
+                               (gssize)strlen(csv_bodies[b]) + (b == 1 ? 8 : 0), NULL);
+        /* Media types that are not the route's, or not media types. */
+        for (const char *const *type = (const char *const[]){"text/html", "application/json\xff",
+                                                            ";;;", "application/xml", NULL};
+             *type; type++)
+            expect_refused(route->method, target, *type, "{}", 2, NULL);
+    }
+    /* Authorization headers that are no token. */
+    for (const char *const *header = (const char *const[]){
+             "Authorization: Bearer", "Authorization: Bearer \xff\xfe", "Authorization: Basic YTpi",
+             "Authorization: Bearer dfs_", "Authorization: bearer dfs_0000", "Authorization: \x01",
+             NULL};
+         *header; header++) {
+        GError *error = NULL;
+        g_autoptr(TestHttp) http = test_http_connect(port, &error);
+        const char *headers[] = {*header, "Connection: close", NULL};
+        test_http_send(http, "GET", "/v1/challenges", headers, NULL, 0, 0, &error);
+        g_autoptr(TestHttpResponse) r = test_http_read(http, &error);
+        assert_non_null(r);
+        assert_client_error(r, *header);
+        assert_int_equal(r->status, 401);
+        sent++;
+    }
+    print_message("%u malformed requests sent, %u refused with a 4xx JSON error\n", sent,
+                  refused);
+    assert_int_equal(written(), before);
+    assert_alive();
+}
+
 /* ---- Reads never wait for writes -------------------------------------------------------- */
 
 #define BIG_ROWS 100000
@@ -407,6 +563,7 @@ int main(void)
         cmocka_unit_test(test_serve_hostile__uploads_with_non_utf8_parameters_write_nothing),
         cmocka_unit_test(test_serve_hostile__json_errors_quote_valid_utf8),
         cmocka_unit_test(test_serve_hostile__ambiguous_framing_and_huge_queries_are_400_at_once),
+        cmocka_unit_test(test_serve_hostile__every_route_refuses_a_corpus_of_malformed_input),
         cmocka_unit_test(test_serve_hostile__reads_never_wait_for_uploads),
         cmocka_unit_test(test_serve_hostile__a_head_sent_a_byte_at_a_time_is_cut_off),
         cmocka_unit_test(test_serve_hostile__slow_clients_from_five_addresses_lock_no_one_out),
