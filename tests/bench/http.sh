@@ -6,7 +6,11 @@
 #   GET /v1/challenges?limit=50 over a store of BENCH_HTTP_CHALLENGES challenges, 64
 #   connections, BENCH_HTTP_SECONDS seconds each: requests/s (ratio to nginx, target
 #   >= 0.5), p99 latency (target <= 20 ms), errors (target 0);
-#   POST /v1/surveys of 1,000-row files for 30 s (each a new survey): rows/s, errors.
+#   POST /v1/surveys of 1,000-row files for 30 s (each a new survey): rows/s, errors;
+#   load: 1,000 keep-alive connections of mixed reads for BENCH_LOAD_SECONDS while uploads
+#   run (socket errors, unexpected statuses, p99 <= 100 ms, memory flat after warm-up
+#   within 10%, the WAL's largest size), then 8 writers beside 8 readers (no 5xx, no
+#   "database is locked" reaching a client).
 #
 # Usage: tests/bench/http.sh BUILD_DIR      (BUILD_DIR configured with CMake, Release)
 # Environment:
@@ -14,6 +18,7 @@
 #                          through `defis import` and cached under BUILD_DIR/bench-data/
 #   BENCH_HTTP_SECONDS     seconds of each GET run (default 10)
 #   BENCH_UPLOAD_SECONDS   seconds of the upload run (default 30)
+#   BENCH_LOAD_SECONDS     seconds of each load run (default 60)
 #   BENCH_STRICT           1: exit 1 when a target is missed
 set -eu
 
@@ -24,6 +29,7 @@ HERE="$SRC/tests/bench/http"
 CHALLENGES=${BENCH_HTTP_CHALLENGES:-100000}
 SECONDS_GET=${BENCH_HTTP_SECONDS:-10}
 SECONDS_UPLOAD=${BENCH_UPLOAD_SECONDS:-30}
+SECONDS_LOAD=${BENCH_LOAD_SECONDS:-60}
 CONNECTIONS=64
 BATCH=20000 # rows per imported file while building the store
 DEFIS="$BUILD/defis"
@@ -109,8 +115,10 @@ build_store() {
 
 # ---- The servers ---------------------------------------------------------------
 
+# start_defis [serve options…]
 start_defis() {
-    "$DEFIS" --db "$DB" serve --listen 127.0.0.1:0 >"$WORK/serve.out" 2>"$WORK/serve.log" &
+    rm -f "$WORK/serve.out"
+    "$DEFIS" --db "$DB" serve --listen 127.0.0.1:0 "$@" >"$WORK/serve.out" 2>"$WORK/serve.log" &
     SERVER_PID=$!
     i=0
     while ! grep -q '^listening on' "$WORK/serve.out" 2>/dev/null; do
@@ -179,6 +187,75 @@ run_wrk() {
     REQUESTS=$(awk '/requests in/ { print $1 }' "$WORK/$name.wrk")
 }
 
+# ---- Load ----------------------------------------------------------------------
+
+# Samples the server's resident memory (KiB) and the WAL's size (bytes) every 5 s
+# into $WORK/samples until the file $WORK/stop-sampling exists.
+sample() {
+    : >"$WORK/samples"
+    t=0
+    while [ ! -e "$WORK/stop-sampling" ]; do
+        rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0)
+        wal=$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)
+        echo "$t $rss $wal" >>"$WORK/samples"
+        sleep 5
+        t=$((t + 5))
+    done
+}
+
+# 1,000 connections of mixed reads beside uploads, then 8 writers beside 8 readers.
+load_phase() {
+    kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true
+    ulimit -n 65536 2>/dev/null || ulimit -n 4096 2>/dev/null || true
+    cat >"$WORK/load.ini" <<INI
+[limits]
+max_connections = 1100
+connections_per_ip = 1100
+[log]
+requests = true
+INI
+    start_defis --config "$WORK/load.ini"
+    printf '\n== load: 1,000 connections of mixed reads for %d s, uploads beside ==\n' \
+        "$SECONDS_LOAD"
+    rm -f "$WORK/stop-sampling"
+    sample &
+    sampler=$!
+    BENCH_UPLOAD_BASE="$WORK/upload-base.csv" BENCH_TOKEN="$NETWORK" \
+        run_wrk load-up -t 1 -c 2 -d "${SECONDS_LOAD}s" --timeout 60s -s "$HERE/upload.lua" \
+        "$DEFIS_URL/v1/surveys" &
+    uploader=$!
+    BENCH_TOKEN="$LEAD" BENCH_CHALLENGES="$stored" \
+        run_wrk load -t "$wrk_threads" -c 1000 -d "${SECONDS_LOAD}s" --timeout 10s \
+        -s "$HERE/reads.lua" "$DEFIS_URL"
+    load_rps=$RPS load_p99=$P99_MS load_err=$ERRORS
+    wait "$uploader" || die "the upload load failed"
+    load_up_err=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ {
+        for (i = 3; i <= NF; i += 2) n += $(i + 1) } END { print n + 0 }' "$WORK/load-up.wrk")
+    touch "$WORK/stop-sampling"
+    wait "$sampler" 2>/dev/null || true
+    # Memory after warm-up (the first sample at 15 s or later) against its largest since.
+    load_rss0=$(awk '$1 >= 15 { printf "%.0f", $2 / 1024; exit }' "$WORK/samples")
+    load_growth=$(awk '$1 >= 15 { if (!b) b = $2; if ($2 > m) m = $2 }
+        END { printf "%.1f", b ? 100 * (m - b) / b : 0 }' "$WORK/samples")
+    load_wal=$(awk '{ if ($3 > m) m = $3 } END { printf "%.1f", m / 1048576 }' "$WORK/samples")
+    echo "reads: $load_rps/s, p99 $load_p99 ms, $load_err errors; RSS from $load_rss0 MiB" \
+        "grew $load_growth%; WAL at most $load_wal MiB"
+
+    printf '\n== load: 8 writers beside 8 readers for %d s ==\n' "$SECONDS_LOAD"
+    BENCH_UPLOAD_BASE="$WORK/upload-base.csv" BENCH_TOKEN="$NETWORK" \
+        run_wrk rw-up -t 2 -c 8 -d "${SECONDS_LOAD}s" --timeout 60s -s "$HERE/upload.lua" \
+        "$DEFIS_URL/v1/surveys" &
+    uploader=$!
+    BENCH_TOKEN="$LEAD" BENCH_CHALLENGES="$stored" \
+        run_wrk rw -t 2 -c 8 -d "${SECONDS_LOAD}s" -s "$HERE/reads.lua" "$DEFIS_URL"
+    rw_read_err=$ERRORS
+    wait "$uploader" || die "the writers failed"
+    rw_write_err=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ {
+        for (i = 3; i <= NF; i += 2) n += $(i + 1) } END { print n + 0 }' "$WORK/rw-up.wrk")
+    rw_locked=$(grep -c -e '"status":5' -e 'database is locked' "$WORK/serve.log" || true)
+    echo "8+8: read errors $rw_read_err, write errors $rw_write_err, locked or 5xx $rw_locked"
+}
+
 # ---- Main ----------------------------------------------------------------------
 
 main() {
@@ -234,6 +311,8 @@ main() {
     echo "uploads: $up_requests requests, $((after - before)) rows stored"
     fivexx=$(grep -c '"status":5' "$WORK/serve.log" || true)
 
+    load_phase
+
     echo
     table_head
     table_row "GET requests/s" "$ours_rps" "$base_rps" "$rps_ratio" "ratio >= 0.5" \
@@ -244,6 +323,16 @@ main() {
     table_row "upload rows/s" "$up_rows" - - - -
     table_row "upload errors" "$up_err" - - "= 0" "$(verdict "$up_err" "==" 0)"
     table_row "server 5xx (log)" "$fivexx" - - "= 0" "$(verdict "$fivexx" "==" 0)"
+    table_row "load: read requests/s" "$load_rps" - - - -
+    table_row "load: read p99 (ms)" "$load_p99" - - "<= 100" "$(verdict "$load_p99" "<=" 100)"
+    table_row "load: read errors" "$load_err" - - "= 0" "$(verdict "$load_err" "==" 0)"
+    table_row "load: upload errors" "$load_up_err" - - "= 0" "$(verdict "$load_up_err" "==" 0)"
+    table_row "load: RSS growth (%)" "$load_growth" "$load_rss0 MiB" - "<= 10" \
+        "$(verdict "$load_growth" "<=" 10)"
+    table_row "load: WAL max (MiB)" "$load_wal" - - - -
+    table_row "8+8: read errors" "$rw_read_err" - - "= 0" "$(verdict "$rw_read_err" "==" 0)"
+    table_row "8+8: write errors" "$rw_write_err" - - "= 0" "$(verdict "$rw_write_err" "==" 0)"
+    table_row "8+8: locked/5xx (log)" "$rw_locked" - - "= 0" "$(verdict "$rw_locked" "==" 0)"
     if [ "$FAILED" = 1 ]; then
         echo "bench http: some targets missed (FAIL above)"
         [ "${BENCH_STRICT:-0}" = 1 ] && exit 1
