@@ -140,13 +140,13 @@ static const ApiParam unmerge_params[] = {
 const ApiRoute api_routes[] = {
     /* method, pattern, handler, roles, flags,
      *   summary, params, body types, success status, success type */
-    {"GET", "/v1/health", api_handle_health, API_PUBLIC, 0,
+    {"GET", "/v1/health", api_handle_health, API_PUBLIC, API_CACHED,
      "Service and store health", NULL, NULL, 200, JSON},
     {"GET", "/openapi.json", api_handle_openapi, API_PUBLIC, 0,
      "This description of the API (OpenAPI 3.1)", NULL, NULL, 200, JSON},
     {"GET", "/metrics", api_handle_metrics, API_PUBLIC, 0,
      "Counters in the Prometheus text format", NULL, NULL, 200, "text/plain"},
-    {"GET", "/v1/networks", api_handle_networks_list, API_ANY_ROLE, 0,
+    {"GET", "/v1/networks", api_handle_networks_list, API_ANY_ROLE, API_CACHED,
      "List the networks with their surveys, places and mentions", NULL, NULL, 200, JSON},
     {"POST", "/v1/networks", api_handle_networks_add, API_LEAD, 0,
      "Add a network: {\"name\", \"region\"?}", NULL, JSON, 201, JSON},
